@@ -1,0 +1,195 @@
+"""Identity: canonical URLs, the keys that say two mentions are one thing, and IRIs.
+
+Everything here is a pure function of strings, so the same answers come out on
+every machine, in every process and in every run.
+
+The rules (also written in the README):
+
+* An article is identified by its canonical URL (``webUrl``, else ``originalUrl``).
+  Canonical form: scheme and host lower-cased, the default port dropped, the
+  fragment dropped, tracking parameters (``utm_*``, ``fbclid``, ``gclid``,
+  ``mc_cid``, ``mc_eid``) dropped; the path and every other parameter kept as
+  they are.
+* A provider is identified by its domain, lower-cased, ``www.`` stripped.
+* A topic is identified by its label with case and runs of white space folded.
+* An image is identified by its (canonical) URL.
+
+IRIs are minted under a base IRI; every IRI is valid in every RDF syntax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
+
+__all__ = [
+    "DEFAULT_BASE",
+    "article_iri",
+    "canonical_url",
+    "check_base",
+    "image_iri",
+    "provider_domain",
+    "provider_iri",
+    "safe_iri",
+    "source_iri",
+    "topic_iri",
+    "topic_key",
+    "topic_scheme_iri",
+]
+
+#: Where IRIs are minted when no ``--base`` is given. ``.example`` is reserved
+#: (RFC 2606), so these IRIs can never clash with somebody's real resources.
+DEFAULT_BASE = "https://newsgraph.example/id/"
+
+_TRACKING = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Characters that may not appear raw in an IRI (RFC 3987 / N-Triples IRIREF):
+# controls, space, and <>"{}|\^`. A '%' not starting a %XX escape is invalid too.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]|%(?![0-9A-Fa-f]{2})')
+_SPACES = re.compile(r"\s+")
+_HASH_CHARS = 20
+
+
+def canonical_url(url: str) -> str:
+    """Return the canonical form of a URL, by which articles are identified.
+
+    >>> canonical_url("HTTPS://WWW.Example.COM:443/Path/?b=2&utm_source=x&a=1#top")
+    'https://www.example.com/Path/?b=2&a=1'
+    >>> canonical_url("  not a url ")
+    'not a url'
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    netloc = host
+    if parts.username is not None or parts.password is not None:
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo}@{host}"
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not _is_tracking(pair))
+    return urlunsplit((scheme, netloc, parts.path, query, ""))
+
+
+def _is_tracking(pair: str) -> bool:
+    name = pair.split("=", 1)[0].lower()
+    return name.startswith("utm_") or name in _TRACKING
+
+
+def safe_iri(text: str) -> str:
+    """Percent-encode whatever may not stand in an IRI, keeping the rest.
+
+    >>> safe_iri('https://example.com/a b/"q"?x=<1>&y=100%')
+    'https://example.com/a%20b/%22q%22?x=%3C1%3E&y=100%25'
+    """
+    return _NOT_IN_IRI.sub(lambda m: quote(m.group(0), safe=""), text)
+
+
+def check_base(base: str) -> str:
+    """Return a usable base IRI or raise ``ValueError`` saying what is wrong.
+
+    >>> check_base("https://data.example.org/news/")
+    'https://data.example.org/news/'
+    >>> check_base("https://data.example.org/news")
+    Traceback (most recent call last):
+    ...
+    ValueError: the base IRI must end with '/' or '#': 'https://data.example.org/news'
+    """
+    parts = urlsplit(base)
+    if not parts.scheme or not (parts.netloc or parts.scheme in ("urn", "tag")):
+        raise ValueError(f"the base IRI must be absolute, like {DEFAULT_BASE!r}: {base!r}")
+    if not base.endswith(("/", "#", ":")):
+        raise ValueError(f"the base IRI must end with '/' or '#': {base!r}")
+    if safe_iri(base) != base:
+        raise ValueError(f"the base IRI holds characters not allowed in an IRI: {base!r}")
+    return base
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_CHARS]
+
+
+def article_iri(canonical: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of the article whose canonical URL is given.
+
+    >>> article_iri("https://technode.com/2021/12/15/x/")
+    'https://newsgraph.example/id/article/7257c7c5b9a6586c4ac8'
+    """
+    return f"{base}article/{_digest(canonical)}"
+
+
+def image_iri(url: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of the image at ``url`` (compared in canonical form).
+
+    >>> image_iri("https://img.example.com/a.jpg") == image_iri("HTTPS://IMG.example.com/a.jpg")
+    True
+    """
+    return f"{base}image/{_digest(canonical_url(url))}"
+
+
+def provider_domain(domain: str) -> str:
+    """The identifying form of a provider's domain.
+
+    >>> provider_domain(" WWW.TheTimes.co.uk. ")
+    'thetimes.co.uk'
+    """
+    domain = domain.strip().lower().rstrip(".")
+    if domain.startswith("www."):
+        domain = domain[4:]
+    return domain
+
+
+def provider_iri(domain: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of the provider with this domain.
+
+    >>> provider_iri("www.TechNode.com")
+    'https://newsgraph.example/id/provider/technode.com'
+    """
+    return f"{base}provider/{quote(provider_domain(domain), safe='')}"
+
+
+def topic_key(label: str) -> str:
+    """A topic label with case and runs of white space folded.
+
+    >>> topic_key("  Computer\\t VISION ")
+    'computer vision'
+    """
+    return _SPACES.sub(" ", label).strip().casefold()
+
+
+def topic_iri(label: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of the topic with this label (any case, any spacing).
+
+    >>> topic_iri("Computer  Vision")
+    'https://newsgraph.example/id/topic/computer%20vision'
+    """
+    return f"{base}topic/{quote(topic_key(label), safe='')}"
+
+
+def topic_scheme_iri(base: str = DEFAULT_BASE) -> str:
+    """The IRI of the SKOS concept scheme that holds every topic.
+
+    >>> topic_scheme_iri()
+    'https://newsgraph.example/id/topics'
+    """
+    return f"{base}topics"
+
+
+def source_iri(name: str, base: str = DEFAULT_BASE) -> str:
+    """The IRI of a source file, by its path relative to the build root.
+
+    >>> source_iri("2021/12/a b.md")
+    'https://newsgraph.example/id/source/2021/12/a%20b.md'
+    """
+    return f"{base}source/{quote(name, safe='/')}"

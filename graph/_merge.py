@@ -1,0 +1,234 @@
+"""Identity and merge: many files' records become one record per thing.
+
+A related stub whose URL is any URL of an article the corpus has in full is that
+article. Records of the same thing merge field by field, the full article's
+fields winning over a stub's, in an order that depends only on the records'
+content, never on file order or file names.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ._identity import DEFAULT_BASE, provider_domain, topic_key
+from ._records import Article, Extra, FileRecords, Image, Provider, Topic
+from ._sources import Diagnostic
+
+__all__ = ["Corpus", "merge"]
+
+
+@dataclass(slots=True)
+class Corpus:
+    """The merged records of a whole build, each mapping sorted by IRI.
+
+    ``files`` keeps what each file said (with stubs already resolved to the
+    articles they name), for per-document output and reports.
+    """
+
+    base: str = DEFAULT_BASE
+    articles: dict[str, Article] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    images: dict[str, Image] = field(default_factory=dict)
+    files: list[FileRecords] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic of every file, in file order."""
+        return [d for f in self.files for d in f.diagnostics]
+
+    @property
+    def files_rejected(self) -> int:
+        """How many files gave no article."""
+        return sum(1 for f in self.files if f.rejected)
+
+
+def merge(files: Iterable[FileRecords], base: str = DEFAULT_BASE) -> Corpus:
+    """Merge the records of many files into one :class:`Corpus`.
+
+    The result does not depend on the order of ``files``.
+
+    >>> from graph._sources import find_sources, read_document
+    >>> from graph._records import extract
+    >>> corpus = merge(extract(read_document(s)) for s in find_sources(["seeds"]))
+    >>> len(corpus.articles), len(corpus.providers), len(corpus.topics), len(corpus.images)
+    (4, 4, 2, 4)
+    """
+    files = sorted(files, key=lambda f: f.source)
+    url_map = _url_map(files)
+    files = [_resolve(f, url_map) for f in files]
+    groups: dict[str, list[Article]] = defaultdict(list)
+    providers: dict[str, list[Provider]] = defaultdict(list)
+    topics: dict[str, list[Topic]] = defaultdict(list)
+    images: dict[str, list[Image]] = defaultdict(list)
+    for f in files:
+        for article in f.articles:
+            groups[article.iri].append(article)
+        for provider in f.providers:
+            providers[provider.iri].append(provider)
+        for topic in f.topics:
+            topics[topic.iri].append(topic)
+        for image in f.images:
+            images[image.iri].append(image)
+    return Corpus(
+        base=base,
+        articles={iri: _merge_articles(groups[iri]) for iri in sorted(groups)},
+        providers={iri: _merge_providers(providers[iri]) for iri in sorted(providers)},
+        topics={iri: _merge_topics(topics[iri]) for iri in sorted(topics)},
+        images={iri: _merge_images(images[iri]) for iri in sorted(images)},
+        files=files,
+    )
+
+
+def _url_map(files: Sequence[FileRecords]) -> dict[str, str]:
+    """Canonical URL → IRI of the full article known by it.
+
+    A full article owns its canonical URL; its other URLs point at it unless
+    they are another full article's canonical URL. A URL claimed by several
+    full articles goes to the smallest IRI, so the answer is order-free.
+    """
+    owned: dict[str, str] = {}
+    claimed: dict[str, str] = {}
+    for f in files:
+        if f.rejected:
+            continue
+        article = f.articles[0]
+        owned[article.url] = article.iri
+        for url in article.urls[1:]:
+            if url not in claimed or article.iri < claimed[url]:
+                claimed[url] = article.iri
+    return {**claimed, **owned}
+
+
+def _resolve(f: FileRecords, url_map: dict[str, str]) -> FileRecords:
+    """The file's records with each article under the IRI of the node it is."""
+    renamed: dict[str, str] = {}
+    articles = []
+    for article in f.articles:
+        iri = next((url_map[u] for u in article.urls if u in url_map), article.iri)
+        renamed[article.iri] = iri
+        articles.append(article if iri == article.iri else replace(article, iri=iri))
+    if not renamed or all(k == v for k, v in renamed.items()):
+        return f
+    articles = [replace(a, related=_unique(renamed.get(r, r) for r in a.related)) if a.related else a for a in articles]
+    return replace(f, articles=articles)
+
+
+def _rank(article: Article) -> tuple[Any, ...]:
+    """Sort key: full articles first, then the record that says the most, then content."""
+    said = sum(
+        v is not None and v != ()
+        for v in (article.title, article.excerpt, article.date_published, article.type, article.provider)
+    )
+    return (article.stub, -said, -len(article.extra), repr(_content(article)))
+
+
+def _content(article: Article) -> tuple[Any, ...]:
+    return (
+        article.url,
+        article.title,
+        article.excerpt,
+        article.date_published,
+        article.type,
+        article.provider,
+        article.topics,
+        article.images,
+        article.related,
+        article.extra,
+    )
+
+
+def _first(values: Iterable[Any]) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
+def _merge_extra(extras: Iterable[Extra]) -> Extra:
+    """Per key, the values of the first record (in rank order) that has the key."""
+    chosen: dict[str, list[tuple[str, Any]]] = {}
+    for extra in extras:
+        keys_here: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        for pair in extra:
+            keys_here[pair[0]].append(pair)
+        for key, pairs in keys_here.items():
+            chosen.setdefault(key, pairs)
+    return tuple(pair for key in sorted(chosen) for pair in chosen[key])
+
+
+def _merge_articles(records: list[Article]) -> Article:
+    if len(records) == 1:
+        return records[0]
+    records = sorted(records, key=_rank)
+    winner = records[0]
+    return Article(
+        iri=winner.iri,
+        url=winner.url,
+        title=_first(r.title for r in records),
+        excerpt=_first(r.excerpt for r in records),
+        date_published=_first(r.date_published for r in records),
+        type=_first(r.type for r in records),
+        provider=_first(r.provider for r in records),
+        topics=_union(r.topics for r in records),
+        images=_union(r.images for r in records),
+        related=_union(r.related for r in records),
+        urls=(winner.url, *sorted({u for r in records for u in r.urls} - {winner.url})),
+        stub=all(r.stub for r in records),
+        sources=_union(r.sources for r in records),
+        extra=_merge_extra(r.extra for r in records),
+    )
+
+
+def _merge_providers(records: list[Provider]) -> Provider:
+    first = records[0]
+    if len(records) == 1 and (first.name is None or _is_real_name(first)):
+        return first
+    real = Counter(r.name for r in records if r.name and _is_real_name(r))
+    names = real or Counter(r.name for r in records if r.name)
+    name = min(names, key=lambda n: (-names[n], n)) if names else None
+    records = sorted(records, key=lambda r: repr((r.name, r.images, r.extra)))
+    return Provider(
+        iri=first.iri,
+        domain=first.domain,
+        name=name,
+        images=_union(r.images for r in records),
+        extra=_merge_extra(r.extra for r in records),
+    )
+
+
+def _is_real_name(provider: Provider) -> bool:
+    """A name that is more than the domain repeated."""
+    return bool(provider.name) and provider_domain(provider.name or "") != provider.domain
+
+
+def _merge_topics(records: list[Topic]) -> Topic:
+    if len(records) == 1:
+        return records[0]
+    spellings = Counter(r.label for r in records)
+    label = min(spellings, key=lambda s: (-spellings[s], s))
+    assert all(topic_key(r.label) == topic_key(label) for r in records)
+    return Topic(records[0].iri, label)
+
+
+def _merge_images(records: list[Image]) -> Image:
+    if len(records) == 1:
+        return records[0]
+    records = sorted(
+        records, key=lambda r: (r.width is None, r.height is None, repr((r.url, r.width, r.height, r.extra)))
+    )
+    return Image(
+        iri=records[0].iri,
+        url=records[0].url,
+        width=_first(r.width for r in records),
+        height=_first(r.height for r in records),
+        extra=_merge_extra(r.extra for r in records),
+    )
+
+
+def _union(tuples: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(sorted({item for t in tuples for item in t}))
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

@@ -1,0 +1,35 @@
+"""N-Triples: the merged graph, one triple a line, lines sorted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import rdflib
+
+from .._rdf import merged_blocks
+from . import Exportable, write_atomic
+
+NAME = "nt"
+
+
+def generate(source: Exportable) -> Iterator[str]:
+    """The merged graph as sorted N-Triples lines.
+
+    >>> from graph import build
+    >>> next(generate(build(["seeds"]))).startswith("<https://newsgraph.example/id/article/")
+    True
+    """
+    for subject, pairs in merged_blocks(source.corpus):
+        for predicate, obj in pairs:
+            yield f"{subject} {predicate} {obj} .\n"
+
+
+def write(source: Exportable, path: Path) -> None:
+    """Write ``path`` as N-Triples, atomically."""
+    write_atomic(path, generate(source))
+
+
+def read(path: Path) -> rdflib.Graph:
+    """Parse an N-Triples file into an rdflib Graph."""
+    return rdflib.Graph().parse(path, format="nt")

@@ -1,0 +1,35 @@
+"""Shared fixtures: where the project, the seeds and ../shared are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = Path(os.environ.get("NEWSGRAPH_SHARED", ROOT.parent / "shared"))
+SAMPLES = SHARED / "samples"
+GEN_CORPUS = SHARED / "tools" / "gen_corpus.py"
+
+
+@pytest.fixture(autouse=True)
+def _run_in_project_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctests and the CLI use paths like ``seeds/``: run every test from the project root."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The shared sample articles; a missing ../shared is a failure, not a skip."""
+    assert SAMPLES.is_dir(), f"../shared/samples is missing (looked in {SAMPLES}); set NEWSGRAPH_SHARED"
+    return SAMPLES
+
+
+def write_article(folder: Path, name: str, text: str) -> Path:
+    """Write a small article file (UTF-8) for a test."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

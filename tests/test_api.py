@@ -1,0 +1,14 @@
+import graph
+
+
+def test_public_api_is_pinned():
+    assert graph.__all__ == [
+        "DEFAULT_BASE",
+        "Article",
+        "Image",
+        "KnowledgeGraph",
+        "Provider",
+        "Topic",
+        "build",
+        "canonical_url",
+    ]

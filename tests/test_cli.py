@@ -1,0 +1,31 @@
+import subprocess
+import sys
+from pathlib import Path
+
+from graph._cli import main
+
+
+def test_build_writes_turtle_and_page_and_prints_summary(tmp_path: Path, capsys):
+    assert main(["build", "seeds", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "4 articles, 4 providers, 2 topics, 4 images, 16 edges; 2 files read, 0 rejected" in out
+    assert (tmp_path / "graph.ttl").is_file() and (tmp_path / "graph.html").is_file()
+
+
+def test_python_dash_m_graph_is_the_same_command(tmp_path: Path):
+    run = subprocess.run(
+        [sys.executable, "-m", "graph", "build", "seeds", "--out", str(tmp_path)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "4 articles" in run.stdout
+
+
+def test_missing_path_is_a_usage_error_without_traceback(tmp_path: Path, capsys):
+    assert main(["build", str(tmp_path / "nope"), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or folder" in err and "Traceback" not in err
+
+
+def test_bad_base_is_a_usage_error(tmp_path: Path, capsys):
+    assert main(["build", "seeds", "--out", str(tmp_path), "--base", "nope"]) == 2
+    assert "base IRI" in capsys.readouterr().err

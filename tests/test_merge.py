@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from conftest import write_article
+
+import graph
+
+
+def _article(url: str, title: str, extra: str = "") -> str:
+    return f"---\ntitle: {title}\nwebUrl: {url}\nprovider:\n  name: P\n  domain: p.example\n{extra}---\n"
+
+
+def test_stub_known_by_original_url_is_the_full_article(tmp_path: Path):
+    write_article(tmp_path, "a.md", _article("https://a.example/1", "Full", "originalUrl: https://old.example/1\n"))
+    write_article(
+        tmp_path,
+        "b.md",
+        _article("https://b.example/", "B", "related:\n  - title: Stub\n    webUrl: https://old.example/1\n"),
+    )
+    kg = graph.build([tmp_path])
+    assert len(kg.corpus.articles) == 2
+    full = next(a for a in kg.corpus.articles.values() if a.url == "https://a.example/1")
+    assert full.title == "Full" and not full.stub and full.sources == ("a.md", "b.md")
+
+
+def test_same_article_in_two_files_merges_independent_of_file_order(tmp_path: Path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    write_article(one, "a.md", _article("https://a.example/1", "First", "quality: 1\n"))
+    write_article(one, "b.md", _article("HTTPS://A.example/1#x", "Second", "heat: 2\n"))
+    write_article(two, "b.md", _article("https://a.example/1", "First", "quality: 1\n"))
+    write_article(two, "a.md", _article("HTTPS://A.example/1#x", "Second", "heat: 2\n"))
+    a1 = list(graph.build([one]).corpus.articles.values())
+    a2 = list(graph.build([two]).corpus.articles.values())
+    assert len(a1) == len(a2) == 1
+    assert a1[0].title == a2[0].title
+    assert {k for k, _ in a1[0].extra} >= {"quality", "heat"}
+
+
+def test_real_provider_name_beats_the_domain(tmp_path: Path):
+    write_article(
+        tmp_path, "a.md", "---\nwebUrl: https://a.example/\nprovider: {name: p.example, domain: p.example}\n---\n"
+    )
+    write_article(
+        tmp_path, "b.md", "---\nwebUrl: https://b.example/\nprovider: {name: Real P, domain: www.P.example}\n---\n"
+    )
+    (provider,) = graph.build([tmp_path]).corpus.providers.values()
+    assert provider.name == "Real P" and provider.domain == "p.example"
+
+
+def test_topic_spelling_variants_are_one_node(tmp_path: Path):
+    write_article(tmp_path, "a.md", "---\nwebUrl: https://a.example/\ntopics: [Computer Vision]\n---\n")
+    write_article(tmp_path, "b.md", "---\nwebUrl: https://b.example/\ntopics: [computer  vision]\n---\n")
+    (topic,) = graph.build([tmp_path]).corpus.topics.values()
+    assert topic.label in ("Computer Vision", "computer  vision")
