@@ -92,8 +92,15 @@ class KnowledgeGraph:
         )
 
 
-def build(paths: Iterable[str | os.PathLike[str]], base: str = DEFAULT_BASE) -> KnowledgeGraph:
+def build(
+    paths: Iterable[str | os.PathLike[str]],
+    base: str = DEFAULT_BASE,
+    *,
+    drop: Iterable[str] = (),
+) -> KnowledgeGraph:
     """Build the knowledge graph of every article file under ``paths``.
+
+    ``drop`` names fields to leave out of every article (say ``secured``).
 
     >>> kg = build(["seeds"])
     >>> sorted(kind for _, kind in kg.nx.nodes(data="kind")).count("topic")
@@ -101,4 +108,4 @@ def build(paths: Iterable[str | os.PathLike[str]], base: str = DEFAULT_BASE) -> 
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return KnowledgeGraph(read_corpus(paths, base))
+    return KnowledgeGraph(read_corpus(paths, base, drop=drop))

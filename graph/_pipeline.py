@@ -17,18 +17,25 @@ from ._sources import Source, find_sources, read_document
 __all__ = ["process_file", "read_corpus"]
 
 
-def process_file(source: Source, base: str = DEFAULT_BASE) -> FileRecords:
+def process_file(source: Source, base: str = DEFAULT_BASE, drop: frozenset[str] = frozenset()) -> FileRecords:
     """Read, parse and extract one file: a pure function of that file.
 
     >>> records = process_file(find_sources(["seeds"])[0])
     >>> len(records.articles), records.diagnostics
     (3, [])
     """
-    return extract(read_document(source), base)
+    return extract(read_document(source), base, drop)
 
 
-def read_corpus(paths: Iterable[str | os.PathLike[str]], base: str = DEFAULT_BASE) -> Corpus:
+def read_corpus(
+    paths: Iterable[str | os.PathLike[str]],
+    base: str = DEFAULT_BASE,
+    *,
+    drop: Iterable[str] = (),
+) -> Corpus:
     """Read every article file under ``paths`` and merge what they say.
+
+    ``drop`` names fields to leave out of every article (say ``secured``).
 
     >>> corpus = read_corpus(["seeds"])
     >>> len(corpus.files), corpus.files_rejected
@@ -36,4 +43,5 @@ def read_corpus(paths: Iterable[str | os.PathLike[str]], base: str = DEFAULT_BAS
     """
     base = check_base(base)
     sources = find_sources(paths)
-    return merge((process_file(s, base) for s in sources), base)
+    dropped = frozenset(drop)
+    return merge((process_file(s, base, dropped) for s in sources), base)

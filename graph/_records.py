@@ -119,10 +119,17 @@ class FileRecords:
 class _Extractor:
     """Turns one document into records, collecting warnings as it goes."""
 
-    def __init__(self, source: str, base: str) -> None:
+    def __init__(self, source: str, base: str, drop: frozenset[str] = frozenset()) -> None:
         self.source = source
         self.base = base
+        self.drop = drop
         self.out = FileRecords(source)
+
+    def without_dropped(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The fields of ``data`` less those the user asked to leave out."""
+        if not self.drop:
+            return data
+        return {k: v for k, v in data.items() if k not in self.drop}
 
     def warn(self, message: str) -> None:
         self.out.diagnostics.append(Diagnostic(self.source, "warning", message))
@@ -286,7 +293,7 @@ class _Extractor:
             if not isinstance(item, dict):
                 self.warn(f"{here}: a related item must be a mapping; left out")
                 continue
-            stub = self.article(item, f"{here}.", stub=True)
+            stub = self.article(self.without_dropped(item), f"{here}.", stub=True)
             if stub is None:
                 self.warn(f"{here}: a related item without a URL; left out")
                 continue
@@ -294,7 +301,7 @@ class _Extractor:
         return _unique(iris)
 
 
-def extract(document: Document, base: str = DEFAULT_BASE) -> FileRecords:
+def extract(document: Document, base: str = DEFAULT_BASE, drop: frozenset[str] = frozenset()) -> FileRecords:
     """Turn one parsed file into records; the file's own article comes first.
 
     >>> from graph._sources import parse_document
@@ -303,12 +310,12 @@ def extract(document: Document, base: str = DEFAULT_BASE) -> FileRecords:
     >>> records.articles[0].url, records.articles[0].title, records.rejected
     ('https://a.example/1', 'Hi', False)
     """
-    extractor = _Extractor(document.source, base)
+    extractor = _Extractor(document.source, base, drop)
     out = extractor.out
     out.diagnostics.extend(document.diagnostics)
     if document.data is None:
         return out
-    if extractor.article(document.data, "", stub=False) is None:
+    if extractor.article(extractor.without_dropped(document.data), "", stub=False) is None:
         out.diagnostics.append(
             Diagnostic(document.source, "error", "no URL to identify the article (webUrl or originalUrl)")
         )
