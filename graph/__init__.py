@@ -7,8 +7,10 @@
 """
 
 from ._identity import DEFAULT_BASE, canonical_url
-from ._kg import KnowledgeGraph, build
+from ._kg import KnowledgeGraph, build, load
+from ._kg import open_graph as open
 from ._records import Article, Image, Provider, Topic
+from ._report import RejectedFilesError
 
 __all__ = [
     "DEFAULT_BASE",
@@ -16,9 +18,12 @@ __all__ = [
     "Image",
     "KnowledgeGraph",
     "Provider",
+    "RejectedFilesError",
     "Topic",
     "build",
     "canonical_url",
+    "load",
+    "open",
 ]
 
 __version__ = "0.1.0"

@@ -23,7 +23,7 @@ EDGE_KINDS = ("publisher", "about", "related", "image")
 
 def article_attrs(a: Article) -> dict[str, Any]:
     """The node attributes of an article (values networkx writers can store)."""
-    attrs: dict[str, Any] = {"kind": "article", "label": a.label, "url": a.url, "stub": a.stub}
+    attrs: dict[str, Any] = {"kind": "article", "label": a.label, "url": a.url, "urls": list(a.urls), "stub": a.stub}
     if a.title is not None:
         attrs["title"] = a.title
     if a.excerpt is not None:

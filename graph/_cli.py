@@ -1,7 +1,9 @@
 """The command line: ``newsgraph build`` (and ``python -m graph build``).
 
-Exit status: 0 when the graph was built (warnings allowed), 1 when the build
-failed on its data, 2 for a usage error. Data errors never print a traceback.
+Exit status: 0 when the graph was built (warnings allowed), 1 with ``--strict``
+when any file was rejected (or when the exports cannot be written), 2 for a
+usage error. Data errors never print a traceback: bad files are reported on
+stderr and in ``DIR/report.json``.
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from . import _cli_query, _cli_rdf, _cli_view
+from ._cli_speed import add_speed_options, make_feedback, speed_options, stream_command, verbose_summary
+from ._dask import DaskNotInstalled
 from ._identity import DEFAULT_BASE
 from ._kg import DEFAULT_FORMATS, build
-from .formats import WRITERS
+from ._store import write_store
+from .formats import WRITERS, write_atomic
 
 __all__ = ["main"]
 
@@ -40,22 +47,74 @@ def parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help=f"comma-separated formats, from {', '.join(sorted(WRITERS))} (default: {','.join(DEFAULT_FORMATS)})",
     )
+    b.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="leave a field out of every article, e.g. secured or images.isCached (repeatable)",
+    )
+    b.add_argument("--store", metavar="DIR", help="also write an on-disk triple store (for `newsgraph query`)")
+    b.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when any file was rejected, writing only DIR/report.json (previous exports are kept)",
+    )
+    b.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help='where to read and merge: this machine, or a Dask cluster (pip install "newsgraph[dask]")',
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the Dask scheduler (tcp://HOST:8786); default: a local cluster of processes",
+    )
+    add_speed_options(b)
     b.set_defaults(run=_build)
+    _cli_query.add_parsers(sub)
+    _cli_rdf.add_parsers(sub)
+    _cli_view.add_parsers(sub)
     return p
 
 
 def _build(args: argparse.Namespace) -> int:
-    kg = build(args.paths, base=args.base)
-    for d in kg.corpus.diagnostics:
-        print(d, file=sys.stderr)
-    kg.write(args.out, args.format)
+    if args.stream:
+        return stream_command(args)
+    fb = make_feedback(args)
+    kg = build(args.paths, base=args.base, drop=args.drop, **_engine(args), **speed_options(args, fb))
+    report_path = Path(args.out) / "report.json"
+    if not args.quiet or kg.report.rejected:
+        print(kg.report.summary(where=str(report_path)), file=sys.stderr)
+    if getattr(args, "strict", False) and kg.report.rejected:
+        write_atomic(report_path, [kg.report.to_json()])
+        print(f"newsgraph: --strict: {len(kg.report.rejected)} files rejected; exports not written", file=sys.stderr)
+        return 1
+    with fb.stage("write"):
+        kg.write(args.out, args.format)
+    if "html" in args.format and (note := _cli_view.oversize_note(kg.nx.number_of_nodes())):
+        print(f"graph.html: {note}", file=sys.stderr)
+    write_atomic(report_path, [kg.report.to_json()])
+    if args.store:
+        write_store(kg, args.store)
     c = kg.counts()
+    verbose_summary(fb)
+    if args.quiet:
+        return 0
     print(
         f"{c['articles']} articles, {c['providers']} providers, {c['topics']} topics, "
         f"{c['images']} images, {c['edges']} edges; {c['files read']} files read, "
-        f"{c['files rejected']} rejected; wrote {args.out}/"
+        f"{c['files rejected']} rejected; wrote {args.out}/" + (f" and the store {args.store}/" if args.store else "")
     )
     return 0
+
+
+def _engine(args: argparse.Namespace) -> dict[str, str]:
+    """The engine options for ``build``: none for the local engine, so other engines stay optional."""
+    if args.scheduler and args.engine != "dask":
+        raise ValueError("--scheduler needs --engine dask")
+    return {"engine": "dask", "scheduler": args.scheduler} if args.engine == "dask" else {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, DaskNotInstalled) as exc:
         print(f"newsgraph: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the exports cannot be written: not the data's fault, and no traceback
+        print(f"newsgraph: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsgraph: interrupted; previous exports are left as they were", file=sys.stderr)
+        return 130

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
 __all__ = [
@@ -45,13 +46,43 @@ DEFAULT_BASE = "https://newsgraph.example/id/"
 _TRACKING = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# Characters that may not appear raw in an IRI (RFC 3987 / N-Triples IRIREF):
-# controls, space, and <>"{}|\^`. A '%' not starting a %XX escape is invalid too.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]|%(?![0-9A-Fa-f]{2})')
 _SPACES = re.compile(r"\s+")
+# What RFC 3987 allows raw in each part of an IRI; anything else (controls, space,
+# <>"{}|\^`, noncharacters, ...) is percent-encoded, as is a '%' not starting a %XX escape.
+_UCSCHAR = (
+    "\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    + "".join(f"{chr(plane << 16)}-{chr((plane << 16) | 0xFFFD)}" for plane in range(1, 14))
+    + "\U000e1000-\U000efffd"
+)
+_IPRIVATE = "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_UNRESERVED = "A-Za-z0-9\\-._~" + _UCSCHAR
+_SUB_DELIMS = "!$&'()*+,;="
+_IPCHAR = _UNRESERVED + _SUB_DELIMS + ":@"
+
+
+def _not_in(allowed: str) -> re.Pattern[str]:
+    """Characters outside ``allowed``, and a '%' that does not start a %XX escape."""
+    return re.compile(f"[^%{allowed}]|%(?![0-9A-Fa-f]{{2}})")
+
+
+_BAD_IN = {
+    "userinfo": _not_in(_UNRESERVED + _SUB_DELIMS + ":"),
+    "host": _not_in(_UNRESERVED + _SUB_DELIMS),
+    "path": _not_in(_IPCHAR + "/"),
+    "query": _not_in(_IPCHAR + "/?" + _IPRIVATE),
+    "fragment": _not_in(_IPCHAR + "/?"),
+}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_IP_LITERAL = re.compile(r"\[(?:[0-9A-Fa-f:.]+|v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]")
+# The common case, already a valid IRI: ASCII, no '%', nothing to encode.
+_PLAIN_IRI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9\-._~!$&'()*+,;=]*(?::[0-9]*)?(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?"
+    r"(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?\Z"
+)
 _HASH_CHARS = 20
 
 
+@lru_cache(maxsize=1 << 15)  # a pure function; the same URL often comes twice (webUrl, originalUrl)
 def canonical_url(url: str) -> str:
     """Return the canonical form of a URL, by which articles are identified.
 
@@ -90,10 +121,62 @@ def _is_tracking(pair: str) -> bool:
 def safe_iri(text: str) -> str:
     """Percent-encode whatever may not stand in an IRI, keeping the rest.
 
+    Each part (user, host, port, path, query, fragment) is checked against what
+    RFC 3987 allows there, so the result is a valid IRI that strict parsers
+    (Oxigraph, rapper, Jena) accept: ``[``, ``]``, a second ``#``, a port that
+    is not a number and noncharacters are encoded too.
+
     >>> safe_iri('https://example.com/a b/"q"?x=<1>&y=100%')
     'https://example.com/a%20b/%22q%22?x=%3C1%3E&y=100%25'
+    >>> safe_iri("http://exa:mple/a[1]#f#g")
+    'http://exa%3Ample/a%5B1%5D#f%23g'
     """
-    return _NOT_IN_IRI.sub(lambda m: quote(m.group(0), safe=""), text)
+    if _PLAIN_IRI.match(text):
+        return text
+    scheme = _SCHEME.match(text)
+    out = ""
+    rest = text
+    if scheme is not None:
+        out = scheme.group(0)
+        rest = text[scheme.end() :]
+        if rest.startswith("//"):
+            end = len(rest)
+            for stop in "/?#":
+                at = rest.find(stop, 2)
+                if at >= 0:
+                    end = min(end, at)
+            out += "//" + _authority(rest[2:end])
+            rest = rest[end:]
+    rest, hash_, fragment = rest.partition("#")
+    path, question, query = rest.partition("?")
+    out += _encode(path, "path")
+    if question:
+        out += "?" + _encode(query, "query")
+    if hash_:
+        out += "#" + _encode(fragment, "fragment")
+    return out
+
+
+def _encode(text: str, part: str) -> str:
+    return _BAD_IN[part].sub(lambda m: quote(m.group(0).encode("utf-8", "surrogatepass"), safe=""), text)
+
+
+def _authority(authority: str) -> str:
+    """``[userinfo@]host[:port]`` with each part valid (a part that is not becomes encoded text)."""
+    userinfo, at, hostport = authority.rpartition("@")
+    out = _encode(userinfo, "userinfo") + "@" if at else ""
+    literal = _IP_LITERAL.match(hostport)
+    if literal is not None:
+        host, port = literal.group(0), hostport[literal.end() :]
+    else:
+        host, colon, port = hostport.rpartition(":")
+        host, port = (host, colon + port) if colon else (hostport, "")
+    if port and not (port[0] == ":" and port[1:].isascii() and port[1:].isdigit() or port == ":"):
+        host, port = hostport, ""  # not a port: part of the (odd) host name, encoded below
+        literal = None
+    if literal is None:
+        host = _encode(host, "host")
+    return out + host + port
 
 
 def check_base(base: str) -> str:

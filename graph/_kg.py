@@ -6,26 +6,39 @@ import os
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
+import pyoxigraph
 import rdflib
 
 from ._build import to_networkx
+from ._exports import write_together
 from ._identity import DEFAULT_BASE
+from ._load import load_corpus
 from ._merge import Corpus
-from ._pipeline import read_corpus
+from ._pipeline import paused_gc, read_corpus
+from ._progress import Feedback
+from ._query import Queries
 from ._rdf import PREFIXES
+from ._report import RejectedFilesError, Report, make_report
+from ._store import open_store
+from ._store import read_corpus as _store_corpus
+from ._store import stats as _store_stats
 from .formats import WRITERS
 from .formats import ntriples as _ntriples
 
-__all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build"]
+__all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "load", "open_graph"]
 
 #: What ``kg.write`` and ``newsgraph build`` write when no formats are named.
 DEFAULT_FORMATS = ("ttl", "html")
 
 
-class KnowledgeGraph:
+class KnowledgeGraph(Queries):
     """A news knowledge graph: merged records, with ``nx`` and ``rdf`` views of them.
+
+    The query methods (``articles``, ``related``, ``central``, ``sparql``, ...)
+    come from :class:`graph._query.Queries`.
 
     >>> kg = build(["seeds"])
     >>> kg
@@ -34,6 +47,11 @@ class KnowledgeGraph:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+
+    @cached_property
+    def report(self) -> Report:
+        """What became of every file read (kept, merged, warned, rejected) and why."""
+        return make_report(self.corpus)
 
     @cached_property
     def nx(self) -> nx.MultiDiGraph:
@@ -78,10 +96,13 @@ class KnowledgeGraph:
             raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(sorted(WRITERS))}")
         out = Path(out_dir)
         written = []
-        for name in formats:
-            path = out / f"graph.{name}"
-            WRITERS[name](self, path)
-            written.append(path)
+        with paused_gc():  # millions of short-lived tuples, no cycles
+            together = write_together(self, out, formats)  # Turtle and N-Triples from one pass
+            for name in formats:
+                path = out / f"graph.{name}"
+                if name not in together:
+                    WRITERS[name](self, path)
+                written.append(path)
         return written
 
     def __repr__(self) -> str:
@@ -97,10 +118,28 @@ def build(
     base: str = DEFAULT_BASE,
     *,
     drop: Iterable[str] = (),
+    strict: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    feedback: Feedback | None = None,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of every article file under ``paths``.
 
     ``drop`` names fields to leave out of every article (say ``secured``).
+    Files that cannot be read are left out and said why in ``kg.report``; with
+    ``strict=True`` any rejected file raises one :class:`RejectedFilesError`
+    listing them all.
+
+    ``engine="dask"`` reads, parses and merges on a Dask cluster (the one at
+    ``scheduler``, else a local one; ``pip install "newsgraph[dask]"``), with
+    the same result; ``paths`` may then be fsspec URLs too.
+
+    ``workers`` (processes that parse; default one per core for large corpora;
+    with ``engine="dask"`` and no ``scheduler``, the local cluster's size),
+    ``cache`` (a build-cache folder: unchanged files are not parsed again) and
+    ``feedback`` (progress, stage times, counts) change how fast, never what.
 
     >>> kg = build(["seeds"])
     >>> sorted(kind for _, kind in kg.nx.nodes(data="kind")).count("topic")
@@ -108,4 +147,70 @@ def build(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return KnowledgeGraph(read_corpus(paths, base, drop=drop))
+    if engine == "dask":
+        from ._dask import read_corpus as read_on_dask  # the optional extra, imported only when asked for
+
+        kg = KnowledgeGraph(
+            read_on_dask(paths, base, drop=drop, scheduler=scheduler, workers=workers, feedback=feedback)
+        )
+    elif engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; choose from dask, local")
+    else:
+        kg = KnowledgeGraph(read_corpus(paths, base, drop=drop, workers=workers, cache=cache, feedback=feedback))
+    if strict and kg.report.rejected:
+        raise RejectedFilesError(kg.report)
+    return kg
+
+
+def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
+    """``graph.open``: the knowledge graph in the on-disk store ``newsgraph build --store DIR`` wrote.
+
+    SPARQL runs on that store (opened read-only) at once, with no rebuild; the
+    records are read back from it (as ``graph.load`` reads an export) the first
+    time something needs them.
+
+    >>> import tempfile
+    >>> from graph._store import write_store
+    >>> folder = write_store(build(["seeds"]), tempfile.mkdtemp() + "/store")
+    >>> kg = open_graph(folder)
+    >>> kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?t a skos:Concept }")
+    [Row(n=2)]
+    >>> kg
+    <KnowledgeGraph: 4 articles, 4 providers, 2 topics, 4 images, 16 edges>
+    >>> [a.title[:20] for a in kg.articles(topic="computer vision")]
+    ['Carmaker Xpeng Delet', 'Xpeng Motors fined b']
+    """
+    return _StoredKnowledgeGraph(open_store(path))
+
+
+class _StoredKnowledgeGraph(KnowledgeGraph):
+    """A KnowledgeGraph over an on-disk store: its records are read from the store on first use."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    @cached_property
+    def corpus(self) -> Corpus:  # type: ignore[override]
+        """The merged records, read back from the store."""
+        return _store_corpus(self.store)
+
+    def _new(self, corpus: Corpus) -> KnowledgeGraph:
+        return KnowledgeGraph(corpus)
+
+    def stats(self, top: int = 10) -> dict[str, Any]:
+        """As ``KnowledgeGraph.stats``; computed in the store while the records are not read back."""
+        if "corpus" in vars(self):
+            return super().stats(top)
+        return _store_stats(self.store, top)
+
+
+def load(path: str | os.PathLike[str]) -> KnowledgeGraph:
+    """``graph.load``: the knowledge graph an export holds (``.ttl .nt .nq .trig .jsonld .graphml``).
+
+    Its ``nx`` has the same nodes, kinds, labels and edges as the graph built
+    from the files, and it writes the same RDF again.
+
+    >>> load("exports/graph.ttl")
+    <KnowledgeGraph: 4 articles, 4 providers, 2 topics, 4 images, 16 edges>
+    """
+    return KnowledgeGraph(load_corpus(path))

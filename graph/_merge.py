@@ -9,7 +9,7 @@ content, never on file order or file names.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,7 +17,20 @@ from ._identity import DEFAULT_BASE, provider_domain, topic_key
 from ._records import Article, Extra, FileRecords, Image, Provider, Topic
 from ._sources import Diagnostic
 
-__all__ = ["Corpus", "merge"]
+__all__ = [
+    "Corpus",
+    "UrlClaims",
+    "combine_claims",
+    "group_records",
+    "merge",
+    "merge_groups",
+    "resolve_file",
+    "url_claims",
+]
+
+#: What full articles say about URLs: URL → (0 when it is an article's own canonical URL, else 1;
+#: that article's IRI). Of two claims on one URL the smaller wins, so claims combine in any order.
+UrlClaims = dict[str, tuple[int, str]]
 
 
 @dataclass(slots=True)
@@ -59,27 +72,47 @@ def merge(files: Iterable[FileRecords], base: str = DEFAULT_BASE) -> Corpus:
     """
     files = sorted(files, key=lambda f: f.source)
     url_map = _url_map(files)
-    files = [_resolve(f, url_map) for f in files]
-    groups: dict[str, list[Article]] = defaultdict(list)
+    files = [resolve_file(f, url_map) for f in files]
+    articles, providers, topics, images = merge_groups(group_records(files))
+    return Corpus(base, articles, providers, topics, images, files)
+
+
+#: Records grouped by IRI, one mapping per kind: articles, providers, topics, images.
+Groups = tuple[dict[str, list[Article]], dict[str, list[Provider]], dict[str, list[Topic]], dict[str, list[Image]]]
+#: One merged record per IRI, each mapping sorted by IRI: articles, providers, topics, images.
+Merged = tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]]
+
+
+def group_records(files: Iterable[FileRecords]) -> Groups:
+    """The records of ``files`` (stubs already resolved) grouped by IRI, per kind.
+
+    Merging a group does not depend on the order of its records, so groups may
+    be gathered from files in any order, or from any part of a corpus.
+    """
+    articles: dict[str, list[Article]] = defaultdict(list)
     providers: dict[str, list[Provider]] = defaultdict(list)
     topics: dict[str, list[Topic]] = defaultdict(list)
     images: dict[str, list[Image]] = defaultdict(list)
     for f in files:
         for article in f.articles:
-            groups[article.iri].append(article)
+            articles[article.iri].append(article)
         for provider in f.providers:
             providers[provider.iri].append(provider)
         for topic in f.topics:
             topics[topic.iri].append(topic)
         for image in f.images:
             images[image.iri].append(image)
-    return Corpus(
-        base=base,
-        articles={iri: _merge_articles(groups[iri]) for iri in sorted(groups)},
-        providers={iri: _merge_providers(providers[iri]) for iri in sorted(providers)},
-        topics={iri: _merge_topics(topics[iri]) for iri in sorted(topics)},
-        images={iri: _merge_images(images[iri]) for iri in sorted(images)},
-        files=files,
+    return articles, providers, topics, images
+
+
+def merge_groups(groups: Groups) -> Merged:
+    """One record per IRI: each group of :func:`group_records` merged field by field, sorted by IRI."""
+    articles, providers, topics, images = groups
+    return (
+        {iri: _merge_articles(articles[iri]) for iri in sorted(articles)},
+        {iri: _merge_providers(providers[iri]) for iri in sorted(providers)},
+        {iri: _merge_topics(topics[iri]) for iri in sorted(topics)},
+        {iri: _merge_images(images[iri]) for iri in sorted(images)},
     )
 
 
@@ -90,21 +123,45 @@ def _url_map(files: Sequence[FileRecords]) -> dict[str, str]:
     they are another full article's canonical URL. A URL claimed by several
     full articles goes to the smallest IRI, so the answer is order-free.
     """
-    owned: dict[str, str] = {}
-    claimed: dict[str, str] = {}
+    return {url: iri for url, (_, iri) in url_claims(files).items()}
+
+
+def url_claims(files: Iterable[FileRecords]) -> UrlClaims:
+    """The :data:`UrlClaims` of the full articles of ``files`` (stubs claim nothing).
+
+    >>> from graph._records import Article
+    >>> a = FileRecords("a.md", [Article("id:a", "https://a.example/1", urls=("https://a.example/1", "https://b.example/1"))])
+    >>> url_claims([a])
+    {'https://a.example/1': (0, 'id:a'), 'https://b.example/1': (1, 'id:a')}
+    """
+    claims: UrlClaims = {}
     for f in files:
         if f.rejected:
             continue
         article = f.articles[0]
-        owned[article.url] = article.iri
-        for url in article.urls[1:]:
-            if url not in claimed or article.iri < claimed[url]:
-                claimed[url] = article.iri
-    return {**claimed, **owned}
+        for rank, url in enumerate(article.urls):
+            claim = (min(rank, 1), article.iri)
+            if url not in claims or claim < claims[url]:
+                claims[url] = claim
+    return claims
 
 
-def _resolve(f: FileRecords, url_map: dict[str, str]) -> FileRecords:
-    """The file's records with each article under the IRI of the node it is."""
+def combine_claims(parts: Iterable[UrlClaims]) -> UrlClaims:
+    """The claims of several parts of a corpus as if made by one (order-free)."""
+    claims: UrlClaims = {}
+    for part in parts:
+        for url, claim in part.items():
+            if url not in claims or claim < claims[url]:
+                claims[url] = claim
+    return claims
+
+
+def resolve_file(f: FileRecords, url_map: Mapping[str, str]) -> FileRecords:
+    """The file's records with each article under the IRI of the node it is.
+
+    ``url_map`` maps canonical URLs to IRIs (from :data:`UrlClaims`); it must
+    hold every URL of the file's articles that the whole corpus maps.
+    """
     renamed: dict[str, str] = {}
     articles = []
     for article in f.articles:

@@ -13,9 +13,13 @@ README's table); fields schema.org has no term for go under :data:`VOCAB`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Iterable, Iterator
-from urllib.parse import quote
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
+from typing import Any
+from urllib.parse import quote, unquote
 
 from ._identity import safe_iri, source_iri, topic_scheme_iri
 from ._merge import Corpus
@@ -26,10 +30,15 @@ __all__ = [
     "PREFIXES",
     "VOCAB",
     "Block",
+    "build_iri",
+    "dataset_blocks",
+    "resolution_blocks",
+    "default_blocks",
     "document_blocks",
+    "iri",
     "literal",
     "merged_blocks",
-    "iri",
+    "vocab_key",
 ]
 
 SCHEMA = "https://schema.org/"
@@ -58,7 +67,9 @@ PREFIXES = {
 Block = tuple[str, list[tuple[str, str]]]
 
 #: Input field → predicate, for the fields with a standard term. Any other field
-#: ``key`` becomes ``ng:key``.
+#: ``key`` becomes ``ng:key`` (nested keys joined by dots: ``images.isCached`` →
+#: ``ng:isCached`` on the image). Keys are as in the input; fields of an image are
+#: under ``images.`` wherever the image is (article images, provider logos).
 FIELD_PREDICATES = {
     "title": f"{SCHEMA}headline",
     "excerpt": f"{SCHEMA}abstract",
@@ -73,24 +84,35 @@ FIELD_PREDICATES = {
     "images.url": f"{SCHEMA}contentUrl",
     "images.width": f"{SCHEMA}width",
     "images.height": f"{SCHEMA}height",
+    "images.title": f"{SCHEMA}name",
 }
 
 _TYPE = f"<{RDF}type>"
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+# Also escaped: the line breaks some N-Triples readers split lines on (U+0085, U+2028, U+2029); a lone
+# surrogate (no UTF-8 form) becomes U+FFFD.
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]')
+_ODD_IN_IRI = re.compile("[\u2028\u2029\ud800-\udfff]")
 
 
 def iri(value: str) -> str:
     """An IRI as an N-Triples term, percent-encoding what an IRI may not hold.
 
-    >>> iri("https://example.com/a b")
-    '<https://example.com/a%20b>'
+    >>> iri("https://example.com/a b\u2028")
+    '<https://example.com/a%20b%E2%80%A8>'
     """
-    return f"<{safe_iri(value)}>"
+    return f"<{_ODD_IN_IRI.sub(_percent, safe_iri(value))}>"
+
+
+def _percent(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return "%EF%BF%BD" if "\ud800" <= char <= "\udfff" else quote(char, safe="")
 
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group(0)
+    if "\ud800" <= char <= "\udfff":
+        return "\ufffd"
     return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
@@ -105,7 +127,8 @@ def literal(value: Scalar) -> str:
     if isinstance(value, int):
         return f'"{value}"^^<{XSD}integer>'
     if isinstance(value, float):
-        return f'"{value!r}"^^<{XSD}double>'
+        text = repr(value) if math.isfinite(value) else ("NaN" if value != value else ("INF" if value > 0 else "-INF"))
+        return f'"{text}"^^<{XSD}double>'
     if isinstance(value, dt.datetime):
         return f'"{_instant(value)}"^^<{XSD}dateTime>'
     return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
@@ -113,14 +136,27 @@ def literal(value: Scalar) -> str:
 
 def _instant(value: dt.datetime) -> str:
     value = value.astimezone(dt.UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    # Not strftime: its %Y does not pad years before 1000, and xsd:dateTime needs four digits.
+    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
     if value.microsecond:
         text += f".{value.microsecond:06d}".rstrip("0")
     return text + "Z"
 
 
+@lru_cache(maxsize=4096)
 def _vocab(key: str) -> str:
     return f"<{VOCAB}{quote(key, safe='.-_')}>"
+
+
+def vocab_key(predicate: str) -> str | None:
+    """The input key a project-vocabulary predicate IRI stands for (``None`` for other IRIs).
+
+    >>> vocab_key("https://newsgraph.example/vocab#isCached")
+    'isCached'
+    """
+    if not predicate.startswith(VOCAB):
+        return None
+    return unquote(predicate[len(VOCAB) :])
 
 
 def _predicate(key: str, scope: str = "") -> str:
@@ -132,13 +168,38 @@ def _extra_pairs(extra: Extra, scope: str = "") -> list[tuple[str, str]]:
     return [(_predicate(key, scope), literal(value)) for key, value in extra]
 
 
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
 def _is_web_url(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
-def article_pairs(a: Article, base: str) -> list[tuple[str, str]]:
-    """The (predicate, object) pairs that describe an article."""
-    pairs = [(_TYPE, f"<{SCHEMA}NewsArticle>"), (f"<{SCHEMA}url>", iri(a.url))]
+def _url_term(url: str) -> str:
+    """An absolute URL as an IRI; anything else (a URL the feed got wrong) as text."""
+    return iri(url) if _ABSOLUTE.match(url) else literal(url)
+
+
+def build_iri(base: str) -> str:
+    """The IRI of the build (a ``prov:Activity`` that used every source file).
+
+    >>> build_iri("https://newsgraph.example/id/")
+    'https://newsgraph.example/id/build'
+    """
+    return f"{base}build"
+
+
+def article_pairs(a: Article, base: str, primary: str | None = None) -> list[tuple[str, str]]:
+    """The (predicate, object) pairs that describe an article.
+
+    ``primary`` is the canonical URL of the node the record is (default: the
+    record's own): it is ``schema:url``; the article's other canonical URLs are
+    ``ng:url`` (IRIs). The URLs as written are kept too (``ng:webUrl``, ...).
+    """
+    primary = a.url if primary is None else primary
+    pairs = [(_TYPE, f"<{SCHEMA}NewsArticle>")]
+    for url in dict.fromkeys((a.url, *a.urls)):
+        pairs.append((f"<{SCHEMA}url>" if url == primary else _vocab("url"), _url_term(url)))
     if a.type == "video":
         pairs.append((_TYPE, f"<{SCHEMA}VideoObject>"))
     if a.title is not None:
@@ -154,7 +215,6 @@ def article_pairs(a: Article, base: str) -> list[tuple[str, str]]:
     pairs += [(f"<{SCHEMA}about>", iri(t)) for t in a.topics]
     pairs += [(f"<{SCHEMA}image>", iri(m)) for m in a.images]
     pairs += [(f"<{DCTERMS}relation>", iri(r)) for r in a.related]
-    pairs += [(_vocab("url"), iri(u)) for u in a.urls[1:]]
     pairs += [(f"<{DCTERMS}source>", iri(source_iri(s, base))) for s in a.sources]
     # Every other field, webUrl and originalUrl as written among them.
     pairs += _extra_pairs(a.extra)
@@ -194,17 +254,27 @@ def image_pairs(m: Image) -> list[tuple[str, str]]:
     return pairs
 
 
+def source_block(f: FileRecords, base: str) -> Block:
+    """A source file: a ``schema:DigitalDocument`` whose main entity is its article (if it gave one)."""
+    pairs = [(_TYPE, f"<{SCHEMA}DigitalDocument>"), (f"<{DCTERMS}identifier>", literal(f.source))]
+    if not f.rejected:
+        pairs.append((f"<{SCHEMA}mainEntity>", iri(f.articles[0].iri)))
+    return iri(source_iri(f.source, base)), sorted(pairs)
+
+
 def _blocks(
     articles: Iterable[Article],
     providers: Iterable[Provider],
     topics: Iterable[Topic],
     images: Iterable[Image],
     base: str,
+    primary: dict[str, Article] | None = None,
 ) -> Iterator[Block]:
     scheme = topic_scheme_iri(base)
     by_subject: dict[str, set[tuple[str, str]]] = {}
     for a in articles:
-        by_subject.setdefault(iri(a.iri), set()).update(article_pairs(a, base))
+        url = primary[a.iri].url if primary is not None and a.iri in primary else None
+        by_subject.setdefault(iri(a.iri), set()).update(article_pairs(a, base, url))
     for p in providers:
         by_subject.setdefault(iri(p.iri), set()).update(provider_pairs(p))
     for t in topics:
@@ -215,30 +285,63 @@ def _blocks(
         yield subject, sorted(by_subject[subject])
 
 
-def merged_blocks(corpus: Corpus) -> Iterator[Block]:
+def merged_blocks(corpus: Corpus, part: tuple[int, int] = (0, 1)) -> Iterator[Block]:
     """The merged graph: one description per node, sorted by subject.
+
+    It is exactly the union of :func:`default_blocks` and every file's
+    :func:`document_blocks` wherever the files agree; where they disagree on a
+    field that has one value (a stub's title), the merged record's value wins.
+    ``part=(i, n)`` gives the i-th of n contiguous slices of the blocks, in order.
 
     >>> from graph import build
     >>> subject, pairs = next(merged_blocks(build(["seeds"]).corpus))
     >>> subject.startswith("<https://newsgraph.example/id/article/")
     True
     """
-    blocks = list(
-        _blocks(
-            corpus.articles.values(),
-            corpus.providers.values(),
-            corpus.topics.values(),
-            corpus.images.values(),
-            corpus.base,
-        )
+    # The blocks are made one at a time, in subject order, and never all held at
+    # once: only the (light) list of subjects is sorted. Same blocks, same order
+    # as sorting every block of _blocks(...), the source blocks and the defaults.
+    base = corpus.base
+    scheme = topic_scheme_iri(base)
+    describe: tuple[Callable[[Any], list[tuple[str, str]]], ...] = (
+        lambda a: article_pairs(a, base),
+        provider_pairs,
+        lambda t: topic_pairs(t, scheme),
+        image_pairs,
     )
-    blocks += default_blocks(corpus)
-    yield from sorted(blocks, key=lambda block: block[0])
+    nodes: dict[str, list[tuple[int, Any]]] = {}
+    for kind, table in enumerate((corpus.articles, corpus.providers, corpus.topics, corpus.images)):
+        for record in table.values():
+            nodes.setdefault(iri(record.iri), []).append((kind, record))
+    entries: list[tuple[str, int, Any]] = [(subject, 0, nodes[subject]) for subject in sorted(nodes)]
+    del nodes
+    entries += [(iri(source_iri(f.source, base)), 1, f) for f in corpus.files]
+    entries += [(subject, 2, pairs) for subject, pairs in default_blocks(corpus)]
+    entries.sort(key=lambda entry: entry[0])  # stable, as sorting the blocks was
+    # ``part=(i, n)``: only the i-th of n contiguous slices (processes write slices side by side).
+    i, n = part
+    for subject, what, data in entries[len(entries) * i // n : len(entries) * (i + 1) // n]:
+        if what == 0:
+            pairs: set[tuple[str, str]] = set()
+            for kind, record in data:
+                pairs.update(describe[kind](record))
+            yield subject, sorted(pairs)
+        elif what == 1:
+            yield source_block(data, base)
+        else:
+            yield subject, data
 
 
 def default_blocks(corpus: Corpus) -> Iterator[Block]:
-    """What belongs to no single file: the topic concept scheme."""
+    """What belongs to no single file: the topic concept scheme and the build (PROV-O)."""
     scheme = topic_scheme_iri(corpus.base)
+    yield (
+        iri(build_iri(corpus.base)),
+        sorted(
+            [(_TYPE, f"<{PROV}Activity>"), (f"<{RDFS}label>", literal("newsgraph build"))]
+            + [(f"<{PROV}used>", iri(source_iri(f.source, corpus.base))) for f in corpus.files]
+        ),
+    )
     yield (
         iri(scheme),
         sorted(
@@ -249,6 +352,82 @@ def default_blocks(corpus: Corpus) -> Iterator[Block]:
 
 
 def document_blocks(f: FileRecords, corpus: Corpus) -> tuple[str, list[Block]]:
-    """What one file says, as (graph IRI, blocks), with stubs resolved to their nodes."""
-    blocks = list(_blocks(f.articles, f.providers, f.topics, f.images, corpus.base))
-    return iri(source_iri(f.source, corpus.base)), blocks
+    """What one file says, as (graph IRI, blocks), with stubs resolved to their nodes.
+
+    The graph IRI is the file's source IRI (from its path relative to the build
+    root); the graph also describes the file itself (:func:`source_block`).
+
+    >>> from graph import build
+    >>> corpus = build(["seeds"]).corpus
+    >>> name, blocks = document_blocks(corpus.files[0], corpus)
+    >>> name
+    '<https://newsgraph.example/id/source/000_538a4fffcd099543.txt>'
+    """
+    blocks = list(_blocks(f.articles, f.providers, f.topics, f.images, corpus.base, corpus.articles))
+    blocks.append(source_block(f, corpus.base))
+    return iri(source_iri(f.source, corpus.base)), sorted(blocks, key=lambda block: block[0])
+
+
+def _merged_describers(corpus: Corpus) -> dict[str, Callable[[], list[tuple[str, str]]]]:
+    """Subject term → a function giving its merged pairs, for nodes that more than one record describes."""
+    seen: Counter[str] = Counter()
+    for f in corpus.files:
+        seen.update(r.iri for records in (f.articles, f.providers, f.topics, f.images) for r in records)
+    scheme = topic_scheme_iri(corpus.base)
+    out: dict[str, Callable[[], list[tuple[str, str]]]] = {}
+    for table, describe in (
+        (corpus.articles, lambda a: article_pairs(a, corpus.base)),
+        (corpus.providers, provider_pairs),
+        (corpus.topics, lambda t: topic_pairs(t, scheme)),
+        (corpus.images, image_pairs),
+    ):
+        for key, record in table.items():
+            if seen[key] > 1:
+                out[iri(key)] = partial(describe, record)
+    return out
+
+
+def resolution_blocks(corpus: Corpus) -> list[Block]:
+    """Where files disagree, the merged graph's values (for the default graph of the dataset).
+
+    A node's (subject, predicate) is in disagreement when some file's graph
+    says a value the merged graph does not (a stub's title that lost to the
+    full article's). These blocks hold the merged values of exactly those: the
+    flattened dataset stays the union of what the files said, and a reader can
+    tell which value the build chose. Where files agree there are none.
+
+    >>> from graph import build
+    >>> resolution_blocks(build(["seeds"]).corpus)
+    []
+    """
+    describers = _merged_describers(corpus)
+    disputed: dict[str, set[str]] = {}
+    for f in corpus.files:
+        _, blocks = document_blocks(f, corpus)
+        for subject, pairs in blocks:
+            if subject not in describers:
+                continue
+            merged = set(describers[subject]())
+            for pair in pairs:
+                if pair not in merged:
+                    disputed.setdefault(subject, set()).add(pair[0])
+    return [
+        (subject, sorted(pair for pair in describers[subject]() if pair[0] in disputed[subject]))
+        for subject in sorted(disputed)
+    ]
+
+
+def dataset_blocks(corpus: Corpus) -> Iterator[tuple[str | None, list[Block]]]:
+    """The dataset: the default graph (``None``) first, then one named graph per file, by graph IRI.
+
+    The default graph holds what belongs to no single file: the concept
+    scheme, the build and, where files disagree, the merged values
+    (:func:`resolution_blocks`).
+
+    >>> from graph import build
+    >>> [name for name, _ in dataset_blocks(build(["seeds"]).corpus)][:2]
+    [None, '<https://newsgraph.example/id/source/000_538a4fffcd099543.txt>']
+    """
+    yield None, sorted([*default_blocks(corpus), *resolution_blocks(corpus)], key=lambda block: block[0])
+    for f in sorted(corpus.files, key=lambda f: iri(source_iri(f.source, corpus.base))):
+        yield document_blocks(f, corpus)

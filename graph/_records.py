@@ -10,7 +10,9 @@ file said is lost. Like reading, extracting is a pure function of one file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import math
+import re
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ._identity import (
@@ -33,6 +35,27 @@ Extra = tuple[tuple[str, Scalar], ...]
 # Keys that have a typed attribute on Article; every other key goes to ``extra``.
 _ARTICLE_KEYS = frozenset({"title", "excerpt", "publishedDateTime", "type", "provider", "topics", "images", "related"})
 _URL_KEYS = ("webUrl", "originalUrl")
+# Article fields of a known type that are kept in ``extra``: a value given as text is converted (with a warning).
+_TYPED_FIELDS = {"quality": int, "heat": int, "published": bool}
+_BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
+# Warning message → the ``code`` it is reported under (report.json, the summary on stderr).
+_CODES = (
+    ("topics given as one text", "topics-text"),
+    ("expected a list", "not-a-list"),
+    ("number given as text", "number-text"),
+    ("a date without a time", "date-only"),
+    ("not a date", "bad-date"),
+    ("an empty related item", "related-null"),
+    ("a related item given as a bare URL", "related-text"),
+    ("a related item without a URL", "related-no-url"),
+    ("an image without a url", "image-no-url"),
+    ("a provider without a domain", "provider-no-domain"),
+    ("expected", "wrong-shape"),
+    ("must be", "wrong-shape"),
+)
+_FIELD = re.compile(r"[^.\[:]+")
+_MESSAGE_CHARS = 300
+_MAX_WARNINGS = 100  # per file; more are counted in one last warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +122,21 @@ class Article:
         return self.title or self.url
 
 
+def _pickle_by_fields(cls: type) -> None:
+    """Pickle ``cls`` as its constructor and field values: several times faster than the
+    default for frozen slotted dataclasses, which matters when records cross processes."""
+    names = tuple(f.name for f in fields(cls))
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:  # noqa: N807
+        return cls, tuple(getattr(self, name) for name in names)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+
+
+for _record in (Image, Provider, Topic, Article):
+    _pickle_by_fields(_record)
+
+
 @dataclass(slots=True)
 class FileRecords:
     """Everything one file says: its article first, then the stubs it names."""
@@ -119,20 +157,58 @@ class FileRecords:
 class _Extractor:
     """Turns one document into records, collecting warnings as it goes."""
 
-    def __init__(self, source: str, base: str, drop: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, source: str, base: str, drop: frozenset[str] = frozenset(), document: Document | None = None
+    ) -> None:
         self.source = source
+        self.document = document
+        self.unsaid = 0  # warnings past _MAX_WARNINGS, counted only
         self.base = base
         self.drop = drop
         self.out = FileRecords(source)
 
     def without_dropped(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The fields of ``data`` less those the user asked to leave out."""
+        """The fields of ``data`` less those the user asked to leave out (``images.isCached``: nested)."""
         if not self.drop:
             return data
-        return {k: v for k, v in data.items() if k not in self.drop}
+        return _without(data, self.drop)
 
-    def warn(self, message: str) -> None:
-        self.out.diagnostics.append(Diagnostic(self.source, "warning", message))
+    def warn(self, message: str, code: str | None = None) -> None:
+        """Record a warning; its line is that of the top-level field the message starts with."""
+        if len(self.out.diagnostics) >= _MAX_WARNINGS:
+            self.unsaid += 1
+            return
+        if code is None:
+            code = next((c for fragment, c in _CODES if fragment in message), "warning")
+        if len(message) > _MESSAGE_CHARS:  # a message quotes a value: never a megabyte of it
+            message = message[: _MESSAGE_CHARS - 3] + "..."
+        line = None
+        field = _FIELD.match(message)
+        if self.document is not None and field is not None:
+            line = self.document.line_of(field.group(0))
+        self.out.diagnostics.append(Diagnostic(self.source, "warning", message, line, code))
+
+    def typed(self, value: Any, key: str, where: str) -> Any:
+        """A field of known type (``quality``, ``heat``, ``published``) given as text, converted."""
+        kind = _TYPED_FIELDS[key]
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if kind is int and text.lstrip("+-").isdigit() and len(text) < 100:
+            self.warn(f"{where}: number given as text {value!r}; read as a number")
+            return int(text)
+        if kind is bool and text.lower() in _BOOLEANS:
+            self.warn(f"{where}: true/false given as text {value!r}; read as a boolean", "boolean-text")
+            return _BOOLEANS[text.lower()]
+        return value
+
+    def finite(self, pairs: list[tuple[str, Scalar]], where: str) -> list[tuple[str, Scalar]]:
+        """Numbers RDF and JSON cannot hold as numbers (``.nan``, ``.inf``) are kept as text."""
+        for i, (key, value) in enumerate(pairs):
+            if isinstance(value, float) and not math.isfinite(value):
+                self.warn(f"{where}{key}: not a finite number ({value}); kept as text", "not-finite")
+                pairs[i] = (key, str(value))
+        return pairs
 
     # -- scalar values ---------------------------------------------------------------
     def text(self, value: Any, where: str) -> str | None:
@@ -143,7 +219,7 @@ class _Extractor:
         if isinstance(value, (bool, int, float, dt.date)):
             self.warn(f"{where}: expected text, got {value!r}; kept as text")
             return _scalar_text(value)
-        self.warn(f"{where}: expected text, got a {type(value).__name__}; left out")
+        self.warn(f"{where}: expected text, got a {type(value).__name__}; kept as its parts")
         return None
 
     def integer(self, value: Any, where: str) -> int | None:
@@ -156,7 +232,7 @@ class _Extractor:
             return int(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        self.warn(f"{where}: expected a whole number, got {value!r}; left out")
+        self.warn(f"{where}: expected a whole number, got {value!r}; kept as text")
         return None
 
     def when(self, value: Any, where: str) -> dt.datetime | None:
@@ -166,22 +242,33 @@ class _Extractor:
             try:
                 value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
             except ValueError:
-                self.warn(f"{where}: not a date {value!r}; left out")
+                self.warn(f"{where}: not a date {value!r}; kept as text")
                 return None
         if isinstance(value, dt.datetime):
-            return to_utc(value)
+            offset = value.utcoffset()
+            try:
+                utc = to_utc(value)
+            except OverflowError:
+                self.warn(f"{where}: a date out of range {value.isoformat()!r}; left out", "bad-date")
+                return None
+            if offset:
+                self.warn(f"{where}: a date with a UTC offset ({value.isoformat()}); converted to UTC", "date-offset")
+            return utc
         if isinstance(value, dt.date):
             self.warn(f"{where}: a date without a time; taken as midnight UTC")
             return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-        self.warn(f"{where}: not a date {value!r}; left out")
+        self.warn(f"{where}: not a date {value!r}; kept as text")
         return None
 
     def extra(self, data: dict[str, Any], skip: frozenset[str], where: str) -> Extra:
         pairs: list[tuple[str, Scalar]] = []
         for key in data:
             if key not in skip:
-                _flatten(str(key), data[key], pairs)
-        return tuple(pairs)
+                value = data[key]
+                if skip is _ARTICLE_KEYS and key in _TYPED_FIELDS:
+                    value = self.typed(value, key, f"{where}{key}")
+                _flatten(str(key), value, pairs)
+        return tuple(self.finite(pairs, where if skip is _ARTICLE_KEYS else f"{where}."))
 
     # -- records -----------------------------------------------------------------------
     def image(self, data: Any, where: str) -> str | None:
@@ -195,12 +282,16 @@ class _Extractor:
             self.warn(f"{where}: an image without a url; left out")
             return None
         url = url.strip()
+        width = self.integer(data.get("width"), f"{where}.width")
+        height = self.integer(data.get("height"), f"{where}.height")
         image = Image(
             iri=image_iri(url, self.base),
             url=url,
-            width=self.integer(data.get("width"), f"{where}.width"),
-            height=self.integer(data.get("height"), f"{where}.height"),
-            extra=self.extra(data, frozenset({"url", "width", "height"}), where),
+            width=width,
+            height=height,
+            extra=self.extra(data, frozenset({"url", "width", "height"}), where)
+            + _misfit("width", data.get("width"), width)
+            + _misfit("height", data.get("height"), height),
         )
         self.out.images.append(image)
         return image.iri
@@ -222,6 +313,7 @@ class _Extractor:
         if data is None:
             return None
         if isinstance(data, str):
+            self.warn(f"{where}: a provider given as text {data!r}; taken as its domain", "provider-text")
             data = {"domain": data}
         if not isinstance(data, dict):
             self.warn(f"{where}: a provider must be a mapping with a domain; left out")
@@ -230,12 +322,14 @@ class _Extractor:
         if not domain or not provider_domain(domain):
             self.warn(f"{where}: a provider without a domain; left out")
             return None
+        name = self.text(data.get("name"), f"{where}.name")
         provider = Provider(
             iri=provider_iri(domain, self.base),
             domain=provider_domain(domain),
-            name=(self.text(data.get("name"), f"{where}.name") or "").strip() or None,
+            name=(name or "").strip() or None,
             images=self.images(data.get("images"), f"{where}.images"),
-            extra=self.extra(data, frozenset({"domain", "name", "images"}), where),
+            extra=self.extra(data, frozenset({"domain", "name", "images"}), where)
+            + _misfit("name", data.get("name"), name),
         )
         self.out.providers.append(provider)
         return provider.iri
@@ -243,6 +337,7 @@ class _Extractor:
     def topics(self, value: Any, where: str) -> tuple[str, ...]:
         if isinstance(value, str):
             self.warn(f"{where}: topics given as one text; taken as one topic")
+            value = [value]
         iris = []
         for i, item in enumerate(self.listing(value, where)):
             label = self.text(item, f"{where}[{i}]")
@@ -261,13 +356,17 @@ class _Extractor:
         related: tuple[str, ...] = ()
         if not stub:
             related = self.related(data.get("related"), f"{where}related")
+        title = self.text(data.get("title"), f"{where}title")
+        excerpt = self.text(data.get("excerpt"), f"{where}excerpt")
+        date_published = self.when(data.get("publishedDateTime"), f"{where}publishedDateTime")
+        kind = self.text(data.get("type"), f"{where}type")
         article = Article(
             iri=article_iri(urls[0], self.base),
             url=urls[0],
-            title=self.text(data.get("title"), f"{where}title"),
-            excerpt=self.text(data.get("excerpt"), f"{where}excerpt"),
-            date_published=self.when(data.get("publishedDateTime"), f"{where}publishedDateTime"),
-            type=self.text(data.get("type"), f"{where}type"),
+            title=title,
+            excerpt=excerpt,
+            date_published=date_published,
+            type=kind,
             provider=self.provider(data.get("provider"), f"{where}provider"),
             topics=self.topics(data.get("topics"), f"{where}topics"),
             images=self.images(data.get("images"), f"{where}images"),
@@ -275,7 +374,11 @@ class _Extractor:
             urls=urls,
             stub=stub,
             sources=(self.source,),
-            extra=self.extra(data, _ARTICLE_KEYS, where),
+            extra=self.extra(data, _ARTICLE_KEYS, where)
+            + _misfit("title", data.get("title"), title)
+            + _misfit("excerpt", data.get("excerpt"), excerpt)
+            + _misfit("publishedDateTime", data.get("publishedDateTime"), date_published)
+            + _misfit("type", data.get("type"), kind),
         )
         self.out.articles.append(article)
         return article
@@ -310,19 +413,26 @@ def extract(document: Document, base: str = DEFAULT_BASE, drop: frozenset[str] =
     >>> records.articles[0].url, records.articles[0].title, records.rejected
     ('https://a.example/1', 'Hi', False)
     """
-    extractor = _Extractor(document.source, base, drop)
+    extractor = _Extractor(document.source, base, drop, document)
     out = extractor.out
     out.diagnostics.extend(document.diagnostics)
     if document.data is None:
         return out
     if extractor.article(extractor.without_dropped(document.data), "", stub=False) is None:
         out.diagnostics.append(
-            Diagnostic(document.source, "error", "no URL to identify the article (webUrl or originalUrl)")
+            Diagnostic(
+                document.source, "error", "no URL to identify the article (webUrl or originalUrl)", None, "no-url"
+            )
         )
         # Keep the stubs out too: a file is kept or rejected whole.
         return FileRecords(document.source, diagnostics=out.diagnostics)
     # The file's own article was appended last (after its stubs): put it first.
     out.articles.insert(0, out.articles.pop())
+    if out.articles[0].provider is None and "provider" not in drop:
+        extractor.warn("provider: no provider; the article has no publisher", "no-provider")
+    if extractor.unsaid:
+        message = f"... and {extractor.unsaid} more warnings like these"
+        out.diagnostics.append(Diagnostic(document.source, "warning", message, None, "more-warnings"))
     return out
 
 
@@ -348,11 +458,45 @@ def _flatten(key: str, value: Any, out: list[tuple[str, Scalar]]) -> None:
         for item in value:
             _flatten(key, item, out)
     elif isinstance(value, dt.datetime):
-        out.append((key, to_utc(value)))
+        try:
+            out.append((key, to_utc(value)))
+        except OverflowError:  # out of range once in UTC: keep what was written
+            out.append((key, value.isoformat()))
     elif isinstance(value, (str, int, float, bool)):
         out.append((key, value))
     else:  # a date, or anything else a loader may give: keep its text
         out.append((key, _scalar_text(value)))
+
+
+def _misfit(key: str, raw: Any, typed: Any) -> Extra:
+    """A value that did not fit its typed field, kept as text under its own key (never dropped)."""
+    if raw is None or typed is not None:
+        return ()
+    pairs: list[tuple[str, Scalar]] = []
+    _flatten(key, raw, pairs)
+    return tuple((k, v if isinstance(v, str) else _scalar_text(v)) for k, v in pairs)
+
+
+def _without(data: dict[str, Any], drop: frozenset[str]) -> dict[str, Any]:
+    """``data`` less the keys in ``drop``; a dotted key (``images.isCached``) reaches into nested fields."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key)
+        if name in drop:
+            continue
+        nested = frozenset(d[len(name) + 1 :] for d in drop if d.startswith(f"{name}."))
+        if nested:
+            value = _without_in(value, nested)
+        out[key] = value
+    return out
+
+
+def _without_in(value: Any, drop: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return _without(value, drop)
+    if isinstance(value, list):
+        return [_without_in(item, drop) for item in value]
+    return value
 
 
 def _scalar_text(value: Any) -> str:

@@ -8,7 +8,10 @@ def test_public_api_is_pinned():
         "Image",
         "KnowledgeGraph",
         "Provider",
+        "RejectedFilesError",
         "Topic",
         "build",
         "canonical_url",
+        "load",
+        "open",
     ]

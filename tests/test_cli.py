@@ -2,6 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from graph._cli import main
 
 
@@ -29,3 +31,16 @@ def test_missing_path_is_a_usage_error_without_traceback(tmp_path: Path, capsys)
 def test_bad_base_is_a_usage_error(tmp_path: Path, capsys):
     assert main(["build", "seeds", "--out", str(tmp_path), "--base", "nope"]) == 2
     assert "base IRI" in capsys.readouterr().err
+
+
+def test_build_writes_every_rdf_format_and_drops_keys(tmp_path: Path, capsys):
+    formats = "ttl,nt,nq,trig,jsonld,graphml"
+    argv = ["build", "seeds", "--out", str(tmp_path), "--format", formats, "--drop", "secured"]
+    argv += ["--drop", "images.isCached"]
+    assert main(argv) == 0
+    assert sorted(p.name for p in tmp_path.glob("graph.*")) == sorted(f"graph.{f}" for f in formats.split(","))
+    text = (tmp_path / "graph.nt").read_text(encoding="utf-8")
+    assert "vocab#quality>" in text and "vocab#secured>" not in text and "vocab#isCached>" not in text
+    with pytest.raises(SystemExit) as exit_info:  # argparse: an unknown format is a usage error
+        main(["build", "seeds", "--out", str(tmp_path), "--format", "ttl,rdfxml"])
+    assert exit_info.value.code == 2 and "unknown format 'rdfxml'" in capsys.readouterr().err

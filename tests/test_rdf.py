@@ -1,9 +1,17 @@
+import datetime as dt
+import re
+from pathlib import Path
+
 import pyoxigraph
 import rdflib
 import rdflib.compare
+from conftest import ROOT, SEEDS
 
 import graph
-from graph.formats import ntriples, turtle
+from graph._identity import source_iri
+from graph._rdf import VOCAB
+from graph._sources import find_sources, read_document
+from graph.formats import nq, ntriples, turtle
 
 
 def test_turtle_parses_in_rdflib_and_pyoxigraph_and_matches_ntriples(tmp_path):
@@ -45,3 +53,200 @@ def test_literal_escaping_round_trips(tmp_path):
     for reader, name in ((turtle.read, "graph.ttl"), (ntriples.read, "graph.nt")):
         g = reader(tmp_path / "out" / name)
         assert rdflib.Literal(title) in set(g.objects(None, rdflib.URIRef("https://schema.org/headline")))
+
+
+# -- lossless: every value of every input file reaches the RDF ----------------------------------------------------
+
+S = rdflib.Namespace("https://schema.org/")
+NG = rdflib.Namespace(VOCAB)
+SKOS = rdflib.SKOS
+XSD = rdflib.XSD
+
+# The README's table, written out independently of graph._rdf: input field → predicate.
+EXPECTED = {
+    "title": S.headline,
+    "excerpt": S.abstract,
+    "publishedDateTime": S.datePublished,
+    "category": S.articleSection,
+    "provider.name": S.name,
+    "provider.domain": NG.domain,
+    "topics": SKOS.prefLabel,
+    "images.url": NG.url,
+    "images.width": S.width,
+    "images.height": S.height,
+    "images.title": S.name,
+}
+
+
+def _leaves(value, path=""):
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _leaves(sub, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item, path)
+    elif value is not None:
+        yield path, value
+
+
+def _field(path: str) -> str:
+    """The field a leaf is, wherever it sits: related items are articles, provider logos are images."""
+    path = path.removeprefix("related.")
+    return path.replace("provider.images.", "images.")
+
+
+def _predicate(field: str) -> rdflib.URIRef:
+    return EXPECTED.get(field) or NG[field.split(".", 1)[1] if field.startswith(("images.", "provider.")) else field]
+
+
+def _matches(term, value) -> bool:
+    if not isinstance(term, rdflib.Literal):
+        return False
+    if isinstance(value, bool):
+        return term.datatype == XSD.boolean and term.toPython() is value
+    if isinstance(value, int):
+        return term.datatype == XSD.integer and int(term) == value
+    if isinstance(value, dt.datetime):
+        when = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return term.datatype == XSD.dateTime and term.toPython() == when
+    # Text as written; topic labels and provider names are kept without surrounding white space.
+    return term.datatype is None and str(term) in (str(value), str(value).strip())
+
+
+def _dataset(paths, tmp_path: Path):
+    kg = graph.build(paths)
+    nq.write(kg, tmp_path / "graph.nq")
+    return kg, nq.read(tmp_path / "graph.nq")
+
+
+def test_every_value_of_every_file_is_in_its_named_graph_and_in_the_merged_graph_where_files_agree(
+    tmp_path: Path, samples: Path
+):
+    paths = [SEEDS, samples]
+    kg, ds = _dataset(paths, tmp_path)
+    merged = kg.rdf
+    default = ds.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+    base = kg.corpus.base
+    checked = disagreed = 0
+    for source in find_sources(paths):
+        doc = ds.graph(rdflib.URIRef(source_iri(source.name, base)))
+        assert len(doc) > 0, source.name
+        for path, value in _leaves(read_document(source).data):
+            p = _predicate(_field(path))
+            subjects = {s for s, o in doc.subject_objects(p) if _matches(o, value)}
+            assert subjects, f"{source.name}: {path} = {value!r} is not in its named graph as {p}"
+            checked += 1
+            if any(_matches(o, value) for s in subjects for o in merged.objects(s, p)):
+                continue
+            # Not in the merged graph: only because another file said otherwise and the merged value won;
+            # the default graph says which value the build chose.
+            disagreed += 1
+            for s in subjects:
+                chosen = set(merged.objects(s, p))
+                assert chosen and chosen == set(default.objects(s, p)), (source.name, path, value)
+                assert any(
+                    (s, p, o, g) in ds for o in chosen for g in ds.contexts() if g.identifier != doc.identifier
+                ), f"{source.name}: {path} = {value!r} lost without another file saying otherwise"
+    assert checked > 5000 and disagreed < checked / 50
+
+
+def test_flattened_dataset_is_the_merged_graph_where_files_agree(tmp_path: Path, samples: Path):
+    kg, ds = _dataset([SEEDS], tmp_path)
+    flat = {t[:3] for t in ds.quads((None, None, None, None))}
+    assert flat == set(kg.rdf) and len(list(ds.contexts())) == 3
+
+    kg, ds = _dataset([SEEDS, samples], tmp_path)
+    merged = set(kg.rdf)
+    flat = {t[:3] for t in ds.quads((None, None, None, None))}
+    default = ds.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+    assert merged <= flat
+    for s, p, o in flat - merged:  # a value some file said that lost to another: a disagreement, resolved
+        chosen = set(default.objects(s, p))
+        assert chosen and chosen == {x for x in kg.rdf.objects(s, p)} and o not in chosen
+
+
+def test_typed_literals_and_values_that_do_not_fit_their_type(tmp_path: Path):
+    from conftest import write_article
+
+    write_article(
+        tmp_path,
+        "a.md",
+        "---\nwebUrl: https://a.example/1\npublishedDateTime: 2021-12-15T10:27:00+02:00\nquality: 5\n"
+        "published: true\nimages:\n  - url: https://a.example/i.jpg\n    width: wide\n    height: 10\n"
+        "related:\n  - webUrl: https://b.example/2\n    publishedDateTime: last tuesday\n---\n",
+    )
+    kg = graph.build([tmp_path])
+    g = kg.rdf
+    a, b = rdflib.URIRef(kg.corpus.files[0].articles[0].iri), rdflib.URIRef(kg.corpus.files[0].articles[1].iri)
+    assert set(g.objects(a, S.datePublished)) == {rdflib.Literal("2021-12-15T08:27:00Z", datatype=XSD.dateTime)}
+    assert set(g.objects(a, NG.quality)) == {rdflib.Literal("5", datatype=XSD.integer)}
+    assert set(g.objects(a, NG.published)) == {rdflib.Literal("true", datatype=XSD.boolean)}
+    image = next(g.objects(a, S.image))
+    assert set(g.objects(image, S.width)) == {rdflib.Literal("wide")}  # kept, as a plain literal
+    assert set(g.objects(image, S.height)) == {rdflib.Literal("10", datatype=XSD.integer)}
+    assert set(g.objects(b, S.datePublished)) == {rdflib.Literal("last tuesday")}
+    messages = [d.message for d in kg.corpus.diagnostics]
+    assert any("width" in m and "kept as text" in m for m in messages)
+    assert any("publishedDateTime" in m and "kept as text" in m for m in messages)
+
+
+def test_drop_leaves_out_top_level_and_nested_keys():
+    kg = graph.build(["seeds"], drop=["secured", "images.isCached"])
+    predicates = set(kg.rdf.predicates())
+    assert NG.secured not in predicates and NG.isCached not in predicates
+    assert NG.quality in predicates and S.width in predicates
+    assert NG.isCached in set(graph.build(["seeds"]).rdf.predicates())
+
+
+def _readme_terms() -> set[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### The mapping") :]
+    section = section[: section.index("\n## ")] if "\n## " in section else section
+    curies = set(re.findall(r"`((?:schema|skos|dcterms|prov|rdf|rdfs|ng):[A-Za-z][\w.]*)`", section))
+    prefixes = graph._rdf.PREFIXES
+    return {prefixes[c.split(":")[0]] + c.split(":", 1)[1] for c in curies}
+
+
+def test_every_predicate_the_build_emits_is_in_the_readme_table_or_the_ontology(samples: Path):
+    from graph._validate import vocabulary
+
+    documented = _readme_terms() | {str(s) for s in vocabulary().subjects(rdflib.RDF.type, None)}
+    emitted = {str(p) for p in graph.build([SEEDS, samples]).rdf.predicates()}
+    assert emitted - documented == set()
+    assert {str(v) for v in graph._rdf.FIELD_PREDICATES.values()} <= _readme_terms()
+
+
+def test_the_ontology_describes_every_project_term_it_names():
+    from graph._validate import vocabulary
+
+    onto = vocabulary()
+    terms = [t for t in onto.subjects(rdflib.RDF.type, None) if str(t).startswith(VOCAB) and str(t) != VOCAB]
+    assert len(terms) >= 13
+    for term in terms:
+        for p in (rdflib.RDFS.label, rdflib.RDFS.comment, rdflib.RDFS.domain, rdflib.RDFS.range):
+            assert onto.value(term, p) is not None, (term, p)
+    for name in ("quality", "heat", "published", "isCached", "ampWebUrl", "cdnAmpWebUrl", "featuredContent", "secured"):
+        assert NG[name] in terms
+
+
+def test_vocabulary_namespace_does_not_follow_base():
+    g = graph.build(["seeds"], base="https://data.example.org/news/").rdf
+    assert NG.quality in set(g.predicates())
+    assert all(str(s).startswith("https://data.example.org/news/") for s in g.subjects())
+
+
+def test_line_separators_in_text_and_urls_do_not_break_ntriples_readers(tmp_path: Path):
+    from conftest import write_article
+
+    write_article(tmp_path / "in", "a.md", '---\nwebUrl: "https://a.example/\\u20280"\ntitle: "a\\u2028b\\x85c"\n---\n')
+    kg = graph.build([tmp_path / "in"])
+    kg.write(tmp_path, ["nt", "nq"])
+    assert len(ntriples.read(tmp_path / "graph.nt")) == len(kg.rdf) > 0
+    assert rdflib.Literal("a\u2028b\x85c") in set(kg.rdf.objects(None, S.headline))
+    assert len(list(pyoxigraph.parse(path=str(tmp_path / "graph.nq"), format=pyoxigraph.RdfFormat.N_QUADS))) > 0
+
+
+def test_dates_before_the_year_1000_have_four_digit_years():
+    from graph._rdf import literal
+
+    assert literal(dt.datetime(219, 7, 9, tzinfo=dt.UTC)) == f'"0219-07-09T00:00:00Z"^^<{XSD}dateTime>'

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from conftest import write_article
@@ -37,3 +38,171 @@ def test_parse_document_reports_malformed_yaml_with_line():
 def test_parse_document_rejects_non_mapping_and_non_utf8():
     assert "not a mapping" in parse_document(b"---\n- a\n---\n", "a").diagnostics[0].message
     assert "not UTF-8" in parse_document(b"---\ntitle: \xff\n---\n", "a").diagnostics[0].message
+
+
+# -- hostile and odd files (issue 6) -------------------------------------------------------------------
+
+import pickle  # noqa: E402
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from graph._sources import (  # noqa: E402
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
+    MAX_VALUES,
+    Diagnostic,
+    Source,
+    parse_front_matter,
+    read_document,
+)
+
+BILLION_LAUGHS = (
+    "---\nwebUrl: https://a.example/\na: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(9))
+    + "---\n"
+)
+
+
+def _error(raw: bytes | str) -> Diagnostic:
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    doc = parse_document(data, "x.md")
+    assert doc.data is None, doc.data
+    errors = [d for d in doc.diagnostics if d.severity == "error"]
+    assert len(errors) == 1, doc.diagnostics
+    return errors[0]
+
+
+def _warnings(raw: str) -> tuple[dict, list[Diagnostic]]:
+    doc = parse_document(raw.encode("utf-8"), "x.md")
+    assert doc.data is not None, doc.diagnostics
+    assert all(d.severity == "warning" for d in doc.diagnostics)
+    return doc.data, doc.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (BILLION_LAUGHS, "too-many-values"),
+        ("---\na: " + "[" * 20_000 + "]" * 20_000 + "\n---\n", "too-deep"),
+        ("---\na: " + "{a: " * 20_000 + "1" + "}" * 20_000 + "\n---\n", "too-deep"),
+        ("---\na:\n" + "- " * 20_000 + "x\n---\n", "too-deep"),
+        ("---\na: [" + "1," * 300_000 + "1]\n---\n", "too-many-values"),
+        ("---\na: &a [*a]\n---\n", "recursive-alias"),
+        ("---\na: &a {b: *a}\n---\n", "recursive-alias"),
+        ("---\nwebUrl: x\na: !!python/object/apply:os.system ['echo pwned']\n---\n", "tag"),
+        ("---\na: !!python/name:os.system\n---\n", "tag"),
+        ("---\na: !!binary aGVsbG8=\n---\n", "tag"),
+        ("---\na: !!set {x, y}\n---\n", "tag"),
+        ("---\na: !custom x\n---\n", "tag"),
+        ("---\na: &a {x: 1}\nb:\n  <<: *a\n---\n", "merge-key"),
+        ("---\ntitle: x\nprovider:\n\tname: P\n---\n", "tabs"),
+        ("---\na: " + "9" * 5000 + "\n---\n", "malformed-yaml"),
+        ("---\na: 0000-01-01\n---\n", "malformed-yaml"),
+        ("---\ntitle: [unclosed\n---\n", "malformed-yaml"),
+        ("no front matter\n", "no-front-matter"),
+        ("---\ntitle: never closed\n", "not-closed"),
+        ("---\n- a list\n---\n", "not-a-mapping"),
+        ("---\n---\n", "not-a-mapping"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 20 else None,
+)
+def test_hostile_yaml_is_rejected_quickly_with_a_reason(text: str, code: str):
+    start = time.perf_counter()
+    error = _error(text)
+    assert error.code == code, error
+    assert time.perf_counter() - start < 5, "a hostile file must be rejected quickly"
+
+
+def test_rejection_messages_name_the_line():
+    assert _error("---\ntitle: x\nprovider:\n\tname: P\n---\n").line == 4
+    assert _error("---\ntitle: ok\nbad: [1, 2\n---\n").line is not None
+    assert _error("---\na: 1\nb: !!python/object:os.system x\n---\n").line == 3
+    assert _error("---\na: " + "[" * 100 + "]" * 100 + "\n---\n").line == 2
+
+
+def test_no_tag_constructs_an_object():
+    for tag in ("!!python/object/new:os.system [x]", "!!python/tuple [1]", "!!python/bytes eA==", "!!timestamp x"):
+        assert parse_document(f"---\na: {tag}\n---\n".encode(), "x.md").data is None
+
+
+def test_binary_and_non_utf8_files_are_rejected():
+    assert _error(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").code == "binary"
+    assert _error(b"---\ntitle: ok\x00\n---\n").code == "binary"
+    latin1 = _error("---\ntitle: ok\nexcerpt: caf\xe9\n---\n".encode("latin-1"))
+    assert latin1.code == "not-utf8" and latin1.line == 3 and "0xe9" in latin1.message
+
+
+def test_too_large_file_is_rejected_unread(tmp_path: Path):
+    path = tmp_path / "huge.md"
+    with path.open("wb") as f:  # a 50 MB field: sparse, so the test writes almost nothing
+        f.write(b"---\ntitle: '")
+        f.seek(50 * 1024 * 1024)
+        f.write(b"'\n---\n")
+    start = time.perf_counter()
+    doc = read_document(Source(path, "huge.md"))
+    assert time.perf_counter() - start < 1
+    assert doc.data is None and doc.diagnostics[0].code == "too-large"
+    assert f"{MAX_FILE_BYTES:,}" in doc.diagnostics[0].message
+
+
+def test_a_field_longer_than_the_limit_is_rejected_naming_it():
+    error = _error("---\ntitle: ok\nexcerpt: '" + "x" * (MAX_TEXT_CHARS + 1) + "'\n---\n")
+    assert error.code == "field-too-large" and "excerpt" in error.message and error.line == 3
+
+
+def test_limits_are_generous_for_real_files():
+    text = "---\n" + "".join(f"k{i}: [{', '.join(['v'] * 20)}]\n" for i in range(1000)) + "---\n"
+    assert parse_document(text.encode(), "x.md").data is not None
+    assert MAX_DEPTH >= 16 and MAX_VALUES >= 10_000
+
+
+def test_fifo_is_not_read(tmp_path: Path):
+    path = tmp_path / "pipe.md"
+    os.mkfifo(path)
+    doc = read_document(Source(path, "pipe.md"))
+    assert doc.data is None and doc.diagnostics[0].code in ("not-a-file", "unreadable")
+
+
+def test_bom_crlf_and_body_are_kept_with_warnings():
+    data, notes = _warnings("\ufeff---\r\ntitle: T\r\nwebUrl: https://a.example/\r\n---\r\n\r\n# Body\r\n")
+    assert data == {"title": "T", "webUrl": "https://a.example/"}
+    assert [(d.code, d.line) for d in notes] == [("bom", 1), ("crlf", None), ("body", 6)]
+
+
+def test_blank_body_and_dots_end_marker_need_no_warning():
+    data, notes = _warnings("---\ntitle: T\n...\n\n\n")
+    assert data == {"title": "T"} and notes == []
+
+
+def test_lone_surrogate_escapes_become_replacement_characters():
+    data, notes = _warnings('---\ntitle: "a\\ud800b"\nexcerpt: "\\ud83d\\ude00"\n---\n')
+    assert data == {"title": "a\ufffdb", "excerpt": "😀"}
+    assert [(d.code, d.line) for d in notes] == [("surrogate", 2)]
+    "".join(data.values()).encode("utf-8")  # every writer can write it
+
+
+def test_control_characters_from_escapes_are_kept():
+    data, _ = _warnings('---\ntitle: "nul \\0 bell \\a esc \\e del \\x7f nel \\N"\n---\n')
+    assert data["title"] == "nul \x00 bell \x07 esc \x1b del \x7f nel \x85"
+
+
+def test_undecodable_file_name_is_shown_not_crashed_on(tmp_path: Path):
+    name = os.fsdecode(b"caf\xe9.md")
+    (tmp_path / name).write_text("---\nwebUrl: https://a.example/\n---\n", encoding="utf-8")
+    (source,) = find_sources([tmp_path])
+    assert source.name == "caf\\xe9.md"
+    source.name.encode("utf-8")
+    assert read_document(source).data == {"webUrl": "https://a.example/"}
+
+
+def test_documents_and_diagnostics_pickle():
+    doc = parse_document(b"\xef\xbb\xbf---\ntitle: T\n---\n", "a.md")
+    assert pickle.loads(pickle.dumps(doc.diagnostics)) == doc.diagnostics
+
+
+def test_parse_front_matter_is_one_call_for_any_parser():
+    assert parse_front_matter("title: T\nn: 1\n") == {"title": "T", "n": 1}
+    with pytest.raises(ValueError, match="not a mapping"):
+        parse_front_matter("[1]\n")

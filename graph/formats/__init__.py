@@ -6,7 +6,7 @@ in chunks, ``write(source, path)`` writes it atomically, and (for RDF formats)
 ``nx`` graph, such as a :class:`graph.KnowledgeGraph`.
 
 >>> sorted(WRITERS)
-['html', 'nt', 'ttl']
+['graphml', 'html', 'jsonld', 'nq', 'nt', 'trig', 'ttl']
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
 
 
 def _register_builtins() -> None:
-    from . import html, ntriples, turtle
+    from . import graphml, html, jsonld, nq, ntriples, trig, turtle
 
-    for module in (turtle, ntriples, html):
+    for module in (turtle, ntriples, nq, trig, jsonld, graphml, html):
         register(module.NAME, module.write)
 
 

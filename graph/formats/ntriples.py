@@ -14,15 +14,19 @@ NAME = "nt"
 
 
 def generate(source: Exportable) -> Iterator[str]:
-    """The merged graph as sorted N-Triples lines.
+    """The merged graph as sorted N-Triples lines, a subject's lines at a time.
 
     >>> from graph import build
     >>> next(generate(build(["seeds"]))).startswith("<https://newsgraph.example/id/article/")
     True
     """
     for subject, pairs in merged_blocks(source.corpus):
-        for predicate, obj in pairs:
-            yield f"{subject} {predicate} {obj} .\n"
+        yield lines(subject, pairs)
+
+
+def lines(subject: str, pairs: list[tuple[str, str]]) -> str:
+    """The N-Triples lines of one subject's block."""
+    return "".join([f"{subject} {predicate} {obj} .\n" for predicate, obj in pairs])
 
 
 def write(source: Exportable, path: Path) -> None:

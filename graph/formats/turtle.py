@@ -27,6 +27,27 @@ def compact(term: str) -> str:
     >>> compact('"5"^^<http://www.w3.org/2001/XMLSchema#integer>')
     '"5"^^xsd:integer'
     """
+    first = term[0]
+    if first == '"':
+        if term[-1] != ">":  # a plain or language-tagged literal: as it is
+            return term
+        done = _DATATYPES.get(term.rpartition("^^")[2])
+        if done is not None:
+            head = term[: term.rindex("^^")]
+            return f"{head}^^{done}"
+    elif first == "<" and _SLASH_HASH:
+        # Every namespace ends with '/' or '#' and a local name holds neither:
+        # the namespace can only be the IRI up to its last '/' or '#'.
+        value = term[1:-1]
+        cut = max(value.rfind("/"), value.rfind("#")) + 1
+        prefix = _BY_NAMESPACE.get(value[:cut])
+        if prefix is None or not _LOCAL.match(value, cut):
+            return term
+        return f"{prefix}:{value[cut:]}"
+    return _compact(term)
+
+
+def _compact(term: str) -> str:
     if term.startswith("<"):
         value = term[1:-1]
         for prefix, namespace in _BY_LENGTH:
@@ -35,8 +56,17 @@ def compact(term: str) -> str:
         return term
     if term.endswith(">") and f"^^<{XSD}" in term:
         head, _, datatype = term.rpartition("^^")
-        return f"{head}^^{compact(datatype)}"
+        return f"{head}^^{_compact(datatype)}"
     return term
+
+
+_SLASH_HASH = all(namespace.endswith(("/", "#")) for namespace in PREFIXES.values())
+_BY_NAMESPACE = {namespace: prefix for prefix, namespace in _BY_LENGTH[::-1]}
+# Datatype IRI term -> its compact form, for the datatypes of XSD the literals use.
+_DATATYPES = {
+    f"<{XSD}{name}>": _compact(f"<{XSD}{name}>")
+    for name in ("integer", "boolean", "double", "decimal", "dateTime", "date", "string", "anyURI")
+}
 
 
 def header() -> str:
@@ -59,20 +89,29 @@ def generate(source: Exportable) -> Iterator[str]:
 
 def block(subject: str, pairs: list[tuple[str, str]]) -> str:
     """One subject with its predicates and objects, in Turtle."""
-    lines = [compact(subject)]
+    c = compact
+    lines = [c(subject)]
     last = None
     # rdf:type first ("a"), as people write Turtle; otherwise the blocks' sorted order.
-    for predicate, obj in sorted(pairs, key=lambda pair: pair[0] != _TYPE):
+    if any(predicate == _TYPE for predicate, _ in pairs):
+        pairs = [pair for pair in pairs if pair[0] == _TYPE] + [pair for pair in pairs if pair[0] != _TYPE]
+    for predicate, obj in pairs:
         if predicate == last:
             lines[-1] += ","
-            lines.append(f"        {compact(obj)}")
+            lines.append(f"        {c(obj)}")
             continue
         if last is not None:
             lines[-1] += " ;"
-        p = "a" if predicate == _TYPE else compact(predicate)
-        lines.append(f"    {p} {compact(obj)}")
+        p = _PREDICATES.get(predicate)
+        if p is None:
+            p = _PREDICATES[predicate] = "a" if predicate == _TYPE else c(predicate)
+        lines.append(f"    {p} {c(obj)}")
         last = predicate
     return "\n".join(lines) + " .\n\n"
+
+
+# Predicate term -> how it is written (predicates are few: a small memo).
+_PREDICATES: dict[str, str] = {}
 
 
 def write(source: Exportable, path: Path) -> None:

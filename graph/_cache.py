@@ -1,0 +1,129 @@
+"""The build cache: what each file said, keyed by the file's content.
+
+A rebuild reads every file (to know its content) but parses only the files
+whose content changed: the records of the others come from the cache. The key
+of an entry is a SHA-256 over the file's bytes, its name (records carry it),
+the build options that shape records (base IRI, dropped fields) and a
+fingerprint of the code that makes records, so a changed parser or extractor
+never serves stale records. Entries are pickled :class:`FileRecords` in one
+SQLite file (``records.sqlite``, standard library, safe to read from many
+worker processes at once); ``newsgraph build`` keeps it in ``OUT/.cache/``.
+
+>>> import tempfile
+>>> from graph._records import FileRecords
+>>> cache = RecordCache(tempfile.mkdtemp())
+>>> key = record_key(b"---\\n...", "a.md", "https://newsgraph.example/id/", frozenset())
+>>> cache.put([(key, dump(FileRecords("a.md")))])
+>>> load(cache.get(key)).source, cache.get(b"nope")
+('a.md', None)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from ._records import FileRecords
+
+__all__ = ["CACHE_FILE", "RecordCache", "dump", "fingerprint", "load", "record_key"]
+
+#: The cache's file inside the cache folder.
+CACHE_FILE = "records.sqlite"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS records (key BLOB PRIMARY KEY, payload BLOB) WITHOUT ROWID"
+
+# The modules whose code decides what a file's records are.
+_CODE = ("_sources.py", "_fastyaml.py", "_identity.py", "_records.py", "_cache.py")
+
+
+def fingerprint() -> bytes:
+    """A digest of the code that turns a file into records (part of every key)."""
+    h = hashlib.sha256(pickle.format_version.encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        h.update((here / name).read_bytes())
+    return h.digest()
+
+
+_FINGERPRINT = fingerprint()
+
+
+def record_key(raw: bytes, name: str, base: str, drop: frozenset[str]) -> bytes:
+    """The cache key of a file's records: its bytes, its name, the options, the code."""
+    h = hashlib.sha256(_FINGERPRINT)
+    h.update("\0".join([name, base, *sorted(drop)]).encode("utf-8", "surrogateescape"))
+    h.update(b"\0\0")
+    h.update(raw)
+    return h.digest()
+
+
+def dump(records: FileRecords) -> bytes:
+    """A cache entry's payload."""
+    return pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load(payload: bytes) -> FileRecords:
+    """The records of a payload made by :func:`dump`."""
+    records: FileRecords = pickle.loads(payload)  # noqa: S301 - our own cache, keyed by content
+    return records
+
+
+class RecordCache:
+    """The cache in ``folder`` (made when missing); ``readonly`` for worker processes."""
+
+    def __init__(self, folder: str | os.PathLike[str], readonly: bool = False) -> None:
+        self.folder = Path(folder)
+        self.path = self.folder / CACHE_FILE
+        if readonly:
+            self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tag = self.folder / "CACHEDIR.TAG"
+            if not tag.exists():  # backup tools skip folders with this tag (bford.net/cachedir)
+                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newsgraph build cache\n")
+            self._db = sqlite3.connect(self.path, check_same_thread=False)
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(_SCHEMA)
+                self._db.commit()
+            except sqlite3.DatabaseError:  # not a database (a damaged cache): start afresh
+                self._db.close()
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                self._db = sqlite3.connect(self.path, check_same_thread=False)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(_SCHEMA)
+                self._db.commit()
+
+    def get(self, key: bytes) -> bytes | None:
+        """The payload stored under ``key``, if any."""
+        try:
+            row = self._db.execute("SELECT payload FROM records WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return None if row is None else bytes(row[0])
+
+    def put(self, entries: Iterable[tuple[bytes, bytes]]) -> None:
+        """Store ``(key, payload)`` entries."""
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO records (key, payload) VALUES (?, ?)", entries)
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    def prune(self, used: Iterable[bytes]) -> int:
+        """Drop the entries not in ``used`` (files gone or changed); return how many went."""
+        with self._db:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key BLOB PRIMARY KEY) WITHOUT ROWID")
+            self._db.execute("DELETE FROM used")
+            self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+            gone = self._db.execute("DELETE FROM records WHERE key NOT IN (SELECT key FROM used)").rowcount
+            self._db.execute("DELETE FROM used")
+        return int(gone)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()

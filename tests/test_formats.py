@@ -1,0 +1,158 @@
+"""Every export format: byte-deterministic, isomorphic to the Turtle, parsed by rdflib, pyoxigraph and rapper."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+import rdflib.compare
+from conftest import SEEDS
+
+import graph
+from graph._identity import source_iri
+from graph._load import read_rdf
+from graph._rdf import document_blocks
+from graph.formats import WRITERS, graphml, nq
+
+RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml")
+OXIGRAPH = {
+    "ttl": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "nq": pyoxigraph.RdfFormat.N_QUADS,
+    "trig": pyoxigraph.RdfFormat.TRIG,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+}
+RAPPER = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "trig": "trig"}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("exports")
+    graph.build([SEEDS]).write(out, RDF_FORMATS)
+    return out
+
+
+def _flat(g: rdflib.Graph) -> rdflib.Graph:
+    if not isinstance(g, rdflib.Dataset):
+        return g
+    flat = rdflib.Graph()
+    for s, p, o, _ in g.quads((None, None, None, None)):
+        flat.add((s, p, o))
+    return flat
+
+
+def test_every_format_is_registered_and_written_as_graph_dot_ext(written: Path):
+    assert set(RDF_FORMATS) | {"html"} == set(WRITERS)
+    assert sorted(p.name for p in written.iterdir()) == sorted(f"graph.{f}" for f in RDF_FORMATS)
+
+
+@pytest.mark.parametrize("fmt", RDF_FORMATS)
+def test_every_format_is_isomorphic_to_the_turtle(written: Path, fmt: str):
+    turtle = read_rdf(written / "graph.ttl")
+    assert rdflib.compare.isomorphic(_flat(read_rdf(written / f"graph.{fmt}")), turtle)
+
+
+@pytest.mark.parametrize("fmt", sorted(OXIGRAPH))
+def test_pyoxigraph_parses_every_rdf_format(written: Path, fmt: str):
+    store = pyoxigraph.Store()
+    store.load(path=str(written / f"graph.{fmt}"), format=OXIGRAPH[fmt])
+    parsed = read_rdf(written / f"graph.{fmt}")
+    if fmt in ("nq", "trig"):
+        assert len(store) == len(list(parsed.quads((None, None, None, None))))
+        assert {g.value for g in store.named_graphs()} == {
+            source_iri(name) for name in ("000_538a4fffcd099543.txt", "001_17b63d52bf50f52a.txt")
+        }
+    else:
+        assert len(store) == len(parsed)
+
+
+def _rapper() -> str | None:
+    found = shutil.which("rapper")
+    if found is None and os.environ.get("CI"):
+        pytest.fail("rapper (Debian raptor2-utils) is not installed; .ci/run installs it")
+    if found is None:
+        pytest.skip("rapper (Debian raptor2-utils) is not installed")
+    return found
+
+
+@pytest.mark.parametrize("fmt", sorted(RAPPER))
+def test_rapper_an_independent_parser_accepts_the_export(written: Path, fmt: str):
+    rapper = _rapper()
+    run = subprocess.run(
+        [rapper, "--count", "--input", RAPPER[fmt], str(written / f"graph.{fmt}")], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "error" not in run.stderr.lower() and "warning" not in run.stderr.lower(), run.stderr
+    quads = sum(1 for _ in _flat(read_rdf(written / f"graph.{fmt}")))
+    if fmt in ("ttl", "nt"):
+        assert f"returned {quads} " in run.stderr, run.stderr
+
+
+def test_ntriples_and_nquads_lines_are_sorted_within_each_graph(written: Path):
+    lines = (written / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
+    order: list[str] = []
+    by_graph: dict[str, list[str]] = {}
+    for line in (written / "graph.nq").read_text(encoding="utf-8").splitlines():
+        (quad,) = pyoxigraph.parse(line, format=pyoxigraph.RdfFormat.N_QUADS)
+        name = str(quad.graph_name)
+        if name not in by_graph:
+            order.append(name)
+        by_graph.setdefault(name, []).append(line)
+    assert order[0] == "DEFAULT" and order[1:] == sorted(order[1:]) and len(order) == 3
+    assert all(group == sorted(group) for group in by_graph.values())
+
+
+def test_named_graphs_hold_what_each_file_says_and_the_default_graph_the_rest(written: Path):
+    ds = nq.read(written / "graph.nq")
+    kg = graph.build([SEEDS])
+    for f in kg.corpus.files:
+        name, blocks = document_blocks(f, kg.corpus)
+        g = ds.graph(rdflib.URIRef(name[1:-1]))
+        assert len(g) == sum(len(pairs) for _, pairs in blocks) > 20
+    default = ds.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+    types = set(default.objects(None, rdflib.RDF.type))
+    assert types == {rdflib.SKOS.ConceptScheme, rdflib.PROV.Activity}
+    assert len(list(default.objects(None, rdflib.PROV.used))) == 2
+
+
+def test_graphml_is_the_property_graph_too(written: Path):
+    g = graphml.read_nx(written / "graph.graphml")
+    built = graph.build([SEEDS]).nx
+    assert {n: d["kind"] for n, d in g.nodes(data=True)} == {n: d["kind"] for n, d in built.nodes(data=True)}
+    assert {n: d["label"] for n, d in g.nodes(data=True)} == {n: d["label"] for n, d in built.nodes(data=True)}
+    assert sorted((u, v, d["kind"]) for u, v, d in g.edges(data=True)) == sorted(
+        (u, v, k) for u, v, k in built.edges(keys=True)
+    )
+
+
+def test_every_format_is_byte_deterministic_whatever_the_file_order(tmp_path: Path, samples: Path):
+    files = sorted(samples.rglob("*.md"))[:25] + sorted(SEEDS.iterdir())
+    outs = []
+    for i, order in enumerate((files, random.Random(3).sample(files, len(files)))):
+        src = tmp_path / f"in{i}"
+        src.mkdir()
+        for path in order:
+            shutil.copy(path, src / path.name)
+        graph.build([src]).write(tmp_path / f"out{i}", RDF_FORMATS)
+        outs.append(tmp_path / f"out{i}")
+    for fmt in RDF_FORMATS:
+        assert (outs[0] / f"graph.{fmt}").read_bytes() == (outs[1] / f"graph.{fmt}").read_bytes(), fmt
+
+
+def test_graphml_keeps_characters_xml_cannot_hold_in_its_rdf(tmp_path: Path):
+    from conftest import write_article
+
+    write_article(
+        tmp_path / "in", "a.md", '---\nwebUrl: https://a.example/1\ntitle: "x \\x01 \\uFFFE \\uFDD0 y"\n---\n'
+    )
+    kg = graph.build([tmp_path / "in"])
+    kg.write(tmp_path, ["graphml"])
+    assert set(graphml.read(tmp_path / "graph.graphml")) == set(kg.rdf)
+    assert rdflib.Literal("x \x01 \ufffe \ufdd0 y") in set(kg.rdf.objects())

@@ -1,0 +1,141 @@
+"""Workers and the build cache change how fast a build is, never what it writes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GEN_CORPUS, SEEDS, write_article
+
+import graph
+from graph._cache import CACHE_FILE
+from graph._exports import write_together
+from graph._pipeline import paused_gc, process_file, process_files, read_corpus, worker_count
+from graph._progress import Feedback
+from graph._sources import find_sources
+
+FORMATS = ("ttl", "nt", "nq")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """600 generated articles (several chunks, so both workers work) plus the seeds and two bad files."""
+    out = tmp_path_factory.mktemp("corpus")
+    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", "600", "--out", str(out), "--seed", "3"], check=True)
+    for path in SEEDS.iterdir():
+        shutil.copy(path, out / path.name)
+    write_article(out, "zz-broken.md", "---\ntitle: [unclosed\n---\n")
+    write_article(out, "zz-no-url.md", "---\ntitle: No URL\n---\n")
+    return out
+
+
+def exports(kg: graph.KnowledgeGraph, out: Path, formats: tuple[str, ...] = ("nt",)) -> dict[str, bytes]:
+    kg.write(out, formats)
+    return {name: (out / f"graph.{name}").read_bytes() for name in formats}
+
+
+def test_outputs_are_identical_whatever_the_number_of_workers(corpus: Path, tmp_path: Path):
+    one = exports(graph.build([corpus], workers=1), tmp_path / "one", FORMATS)
+    two = exports(graph.build([corpus], workers=2), tmp_path / "two", FORMATS)
+    assert one == two
+    assert one["nt"].count(b"\n") > 25_000
+
+
+def test_workers_keep_every_diagnostic_in_file_order(corpus: Path):
+    one = read_corpus([corpus], workers=1)
+    two = read_corpus([corpus], workers=2)
+    assert [f.source for f in one.files] == [f.source for f in two.files]
+    assert [str(d) for d in one.diagnostics] == [str(d) for d in two.diagnostics]
+    assert {d.source for d in two.diagnostics if d.severity == "error"} == {"zz-broken.md", "zz-no-url.md"}
+
+
+def test_process_files_equals_process_file(corpus: Path):
+    sources = find_sources([corpus])[:300]
+    assert list(process_files(sources, workers=2)) == [process_file(s) for s in sources]
+
+
+def test_worker_count():
+    assert worker_count(None, 10) == 1  # small corpora stay in this process
+    assert worker_count(8, 300) == 2  # no more workers than chunks
+    assert worker_count(1, 100_000) == 1
+
+
+def test_cache_parses_only_what_changed_and_equals_a_clean_build(corpus: Path, tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(corpus, src)
+    cache = tmp_path / "cache"
+    n = len(find_sources([src]))
+
+    cold = Feedback(level=0)
+    first = exports(graph.build([src], cache=cache, feedback=cold), tmp_path / "cold")
+    assert cold.counts == {"files parsed": n}
+    assert (cache / CACHE_FILE).is_file()
+
+    warm = Feedback(level=0)
+    again = exports(graph.build([src], cache=cache, feedback=warm, workers=2), tmp_path / "warm")
+    assert warm.counts == {"files from cache": n}
+    assert again == first
+
+    # One file changes: only it is parsed again, and the result is that of a clean build.
+    victim = sorted(src.glob("[0-9]*.txt"))[300]
+    victim.write_text(victim.read_text(encoding="utf-8").replace("quality: ", "quality: 1", 1), encoding="utf-8")
+    changed = Feedback(level=0)
+    rebuilt = exports(graph.build([src], cache=cache, feedback=changed), tmp_path / "changed")
+    assert changed.counts == {"files parsed": 1, "files from cache": n - 1}
+    clean = exports(graph.build([src]), tmp_path / "clean")
+    assert rebuilt == clean != first
+
+
+def test_cache_keys_include_name_base_and_dropped_fields(tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    cache = tmp_path / "cache"
+    graph.build([src], cache=cache)
+    for options in ({"base": "https://data.example.org/"}, {"drop": ["secured"]}):
+        fb = Feedback(level=0)
+        kg = graph.build([src], cache=cache, feedback=fb, **options)
+        assert fb.counts == {"files parsed": 2}, options
+        assert exports(kg, tmp_path / "a") == exports(graph.build([src], **options), tmp_path / "b")
+    renamed = src / "renamed.txt"
+    first = sorted(src.iterdir())[0]
+    first.rename(renamed)
+    fb = Feedback(level=0)
+    kg = graph.build([src], cache=cache, feedback=fb)
+    assert fb.counts == {"files parsed": 1, "files from cache": 1}
+    assert "renamed.txt" in {f.source for f in kg.corpus.files}
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    fb = Feedback(level=0)
+    kg = graph.build([SEEDS], cache=cache, feedback=fb)
+    assert len(kg.corpus.articles) == 4 and fb.counts == {"files parsed": 2}
+    fb = Feedback(level=0)
+    graph.build([SEEDS], cache=cache, feedback=fb)
+    assert fb.counts == {"files from cache": 2}
+
+
+def test_paused_gc_restores_the_collector():
+    import gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_turtle_and_ntriples_written_together_equal_each_written_alone(corpus: Path, tmp_path: Path):
+    kg = graph.build([corpus])
+    kg.write(tmp_path / "together", ["ttl", "nt"])  # one pass
+    assert write_together(kg, tmp_path / "slices", ["nt", "ttl"], workers=3) == ["nt", "ttl"]  # 3 processes
+    for name in ("ttl", "nt"):
+        kg.write(tmp_path / name, [name])
+        alone = (tmp_path / name / f"graph.{name}").read_bytes()
+        assert (tmp_path / "together" / f"graph.{name}").read_bytes() == alone
+        assert (tmp_path / "slices" / f"graph.{name}").read_bytes() == alone
+    assert sorted(p.name for p in (tmp_path / "slices").iterdir()) == ["graph.nt", "graph.ttl"]

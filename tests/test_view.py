@@ -1,0 +1,280 @@
+"""The page: self-contained, safe with hostile feeds, explorable; checked in Debian's Chromium.
+
+Run ``python tests/test_view.py --screenshot exports/graph.png`` to refresh the README's screenshot.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from browser import Browser, launch
+from conftest import GEN_CORPUS, ROOT
+
+import graph
+from graph._view import LAYOUT_THRESHOLD, fit, layout, page, safe_url
+
+PWN = "window.__pwned = (window.__pwned || 0) + 1"
+HOSTILE_TITLES = [
+    f'<img src=x onerror="{PWN}">',
+    f"</script><script>{PWN}</script>",
+    f'"><svg onload="{PWN}">',
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    yield from launch()
+
+
+def _seeds_page(tmp_path: Path) -> Path:
+    out = tmp_path / "graph.html"
+    graph.build([ROOT / "seeds"]).write(tmp_path, ["html"])
+    return out
+
+
+# -- without a browser ------------------------------------------------------------------------------------------
+
+
+def test_page_is_one_file_with_nothing_to_fetch_and_is_deterministic():
+    g = graph.build(["seeds"]).nx
+    text = page(g)
+    assert text == page(g)
+    assert not re.search(r"<(script|img|link|iframe)[^>]*\s(src|href)=", text, re.IGNORECASE)
+    assert "cdn.jsdelivr" not in text and "bootstrap" not in text.lower()
+    assert text.count("</script>") == 3  # the data (not executed), vis-network, the page
+    assert "sourceMappingURL" not in text
+    assert "Content-Security-Policy" in text and "default-src 'none'" in text.replace("&#39;", "'")
+
+
+def test_build_writes_no_lib_folder_beside_the_page_or_in_the_working_directory(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    graph.build([ROOT / "seeds"]).write(tmp_path / "out", ["html"])
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["graph.html", "out"]
+
+
+def _hostile_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = [
+        {
+            "title": HOSTILE_TITLES[0],
+            "excerpt": f"<script>{PWN}</script><b>bold</b>",
+            "webUrl": f"javascript:{PWN}",
+            "publishedDateTime": "2024-03-01T10:00:00Z",
+            "provider": {"name": HOSTILE_TITLES[2], "domain": "evil.example"},
+            "topics": [HOSTILE_TITLES[1]],
+            "images": [{"url": f"javascript:{PWN}"}],
+            "related": [{"title": HOSTILE_TITLES[2], "webUrl": f" JaVaScRiPt:{PWN}"}],
+        },
+        {
+            "title": HOSTILE_TITLES[1],
+            "excerpt": HOSTILE_TITLES[0],
+            "webUrl": 'https://news.example/a?x="><svg onload=alert(1)>',
+            "publishedDateTime": "2024-03-02T10:00:00Z",
+            "provider": {"name": "Fine News", "domain": "news.example"},
+            "topics": [HOSTILE_TITLES[0], "AI"],
+        },
+        {
+            "title": HOSTILE_TITLES[2],
+            "webUrl": "https://news.example/b",
+            "publishedDateTime": "2024-03-03T10:00:00Z",
+            "provider": {"name": "Fine News", "domain": "news.example"},
+            "topics": ["AI"],
+            "related": [{"title": "the first", "webUrl": f"javascript:{PWN}"}],
+        },
+    ]
+    for i, doc in enumerate(docs):
+        (folder / f"{i}.md").write_text("---\n" + yaml.safe_dump(doc, allow_unicode=True) + "---\n", encoding="utf-8")
+    return folder
+
+
+def test_hostile_text_never_reaches_the_page_as_markup(tmp_path: Path):
+    kg = graph.build([_hostile_corpus(tmp_path / "in")])
+    text = page(kg.nx)
+    for bad in ("<img src=x", "</script><script>", "<svg onload", '"><svg', "<b>bold"):
+        assert bad not in text
+    assert text.count("</script>") == 3
+    assert safe_url(f"javascript:{PWN}") is None and safe_url(" JaVaScRiPt:x") is None
+
+
+def test_layout_is_deterministic_and_places_every_node():
+    g = graph.build([ROOT / "seeds"]).nx
+    pos = layout(g)
+    assert set(pos) == set(g) and pos == layout(g)
+    assert len(set(pos.values())) == len(pos)  # no two nodes on the same spot
+
+
+def test_fit_keeps_most_connected_and_says_so():
+    g = graph.build([ROOT / "seeds"]).nx
+    assert fit(g).note is None and len(fit(g).nodes) == 14
+    assert fit(g, max_nodes=10).note == "showing the 10 most connected of 14 nodes; left out 4 (4 images)"
+
+
+# -- in Chromium ----------------------------------------------------------------------------------------------------
+
+
+def _hover_and_click_every_node(visit) -> int:  # noqa: ANN001
+    p = visit.page
+    ids = p.evaluate("network.body.data.nodes.getIds()")
+    box = p.locator("#mynetwork").bounding_box()
+    for iri in ids:
+        p.evaluate("(id) => network.moveTo({position: network.getPositions([id])[id], scale: 1.5})", iri)
+        xy = p.evaluate("(id) => network.canvasToDOM(network.getPositions([id])[id])", iri)
+        x, y = box["x"] + xy["x"], box["y"] + xy["y"]
+        p.mouse.move(x, y)
+        p.wait_for_timeout(30)
+        assert p.locator("#tip").is_visible(), f"no tooltip for {iri}"
+        p.mouse.click(x, y)
+        assert p.evaluate("network.getSelectedNodes()") == [iri]
+        assert p.locator("#details").is_visible()
+    return len(ids)
+
+
+def test_seeds_page_loads_offline_and_draws(browser: Browser, tmp_path: Path):
+    visit = browser.open(_seeds_page(tmp_path))
+    p = visit.page
+    assert p.evaluate("network instanceof vis.Network")
+    assert p.evaluate("network.body.data.nodes.length") == 14
+    assert p.evaluate("network.body.data.edges.length") == 16
+    assert visit.outside == [] and visit.errors == []
+    shot = tmp_path / "graph.png"
+    p.screenshot(path=str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_hostile_feed_hovered_and_clicked_runs_nothing(browser: Browser, tmp_path: Path):
+    kg = graph.build([_hostile_corpus(tmp_path / "in")])
+    out = tmp_path / "hostile.html"
+    kg.write(tmp_path, ["html"])
+    (tmp_path / "graph.html").rename(out)
+    visit = browser.open(out)
+    p = visit.page
+    clicked = _hover_and_click_every_node(visit)
+    assert clicked == kg.nx.number_of_nodes()
+    p.fill("#search", "<img")
+    p.keyboard.press("Enter")
+    assert p.evaluate("window.__pwned") is None
+    assert visit.dialogs == []
+    assert visit.outside == [], visit.outside  # nothing fetched: not x, not a javascript: URL
+    assert p.evaluate('document.querySelectorAll(\'a[href]:not([href^="http:"]):not([href^="https:"])\').length') == 0
+    assert p.evaluate("document.querySelectorAll('script').length") == 3
+    assert p.evaluate("document.querySelectorAll('svg[onload], img[onerror], [onload], [onerror]').length") == 0
+    # The hostile titles are shown, as text.
+    assert p.evaluate(
+        "(t) => network.body.data.nodes.get().some(n => n.label && t.startsWith(n.label.slice(0, 10)))",
+        HOSTILE_TITLES[0],
+    )
+    p.evaluate(
+        "(t) => newsgraph.focus(newsgraph.data.nodes[newsgraph.data.info.findIndex(d => d.label === t)][0])",
+        HOSTILE_TITLES[1],
+    )
+    assert HOSTILE_TITLES[1] in p.locator("#details h2").inner_text()
+    links = p.evaluate("[...document.querySelectorAll('#details a')].map(a => a.href)")
+    assert all(h.startswith("https://") for h in links)
+    assert visit.errors == []
+
+
+def test_search_details_filters_timeline_highlight_and_physics(browser: Browser, tmp_path: Path):
+    visit = browser.open(_seeds_page(tmp_path))
+    p = visit.page
+    # Search focuses a node and shows its details.
+    p.fill("#search", "xpeng motors")
+    p.keyboard.press("Enter")
+    details = p.locator("#details")
+    assert "Xpeng Motors fined" in details.locator("h2").inner_text()
+    text = details.inner_text()
+    assert "2021-12-15 08:27 UTC" in text and "TechNode" in text and "Computer Vision" in text
+    assert "Chinese automaker Xpeng" in text
+    assert details.locator("img.thumb").get_attribute("src").startswith("https://technode.com/")
+    assert details.locator("a").first.get_attribute("href").startswith("https://technode.com/2021/12/15/")
+    selected = p.evaluate("network.getSelectedNodes()")
+    assert len(selected) == 1
+    # The neighbourhood is lit, the rest veiled.
+    lit = p.evaluate("newsgraph.highlighted()")
+    assert lit[0] == selected[0] and sorted(lit[1:]) == sorted(
+        p.evaluate("(id) => network.getConnectedNodes(id)", lit[0])
+    )
+    # A provider's details: its article count.
+    p.locator("#details .node-link", has_text="TechNode").click()
+    assert "Articles1" in details.inner_text().replace("\n", "").replace(" ", "")
+    # Filters: by topic, then by provider.
+    p.select_option("#f-topic", label="Computer Vision (2)")
+    hidden = p.evaluate("network.body.data.nodes.get().filter(n => newsgraph.isHidden(n.id)).map(n => n.label)")
+    assert "Chinese man used facial recogni…" in hidden and "Computer Vision" not in hidden
+    p.select_option("#f-provider", label="Caixin Global (1)")
+    shown = p.evaluate("newsgraph.shownNodes().filter(i => network.body.data.nodes.get(i).group === 'article').length")
+    assert shown == 1
+    p.click("#reset")
+    assert p.evaluate("newsgraph.shownNodes().length") == 14
+    # The timeline: three days; dragging over the last day filters to it.
+    bars = p.locator("#timeline-svg rect.bar")
+    assert bars.count() == 3
+    box = p.locator("#timeline-svg").bounding_box()
+    y = box["y"] + box["height"] / 2
+    p.mouse.move(box["x"] + box["width"] * 0.9, y)
+    p.mouse.down()
+    p.mouse.move(box["x"] + box["width"] * 0.95, y)
+    p.mouse.up()
+    assert p.input_value("#f-since") == "2021-12-15" and p.input_value("#f-until") == "2021-12-15"
+    dated = p.evaluate("newsgraph.shownNodes().filter(i => network.body.data.nodes.get(i).group === 'article').length")
+    assert dated == 2
+    p.locator("#timeline-svg").dblclick()
+    assert p.input_value("#f-since") == "" and p.evaluate("newsgraph.shownNodes().length") == 14
+    # The legend hides and shows a kind.
+    p.click("#legend .legend-item[data-kind=image]")
+    assert p.evaluate("newsgraph.shownNodes().length") == 10
+    p.click("#legend .legend-item[data-kind=image]")
+    # Physics on and off.
+    assert p.evaluate("network.physics.options.enabled") is True
+    p.uncheck("#physics")
+    assert p.evaluate("network.physics.options.enabled") is False
+    assert visit.outside == ["https://technode.com/wp-content/uploads/2021/03/Xpeng-at-a-mall-in-Beijing.jpg"]
+    assert [e for e in visit.errors if "ERR_FAILED" not in e] == []  # the blocked thumbnail, nothing else
+
+
+def test_large_graph_is_laid_out_in_python_and_drawn_without_physics(browser: Browser, tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), "--n", "120", "--out", str(corpus)], check=True, capture_output=True
+    )
+    kg = graph.build([corpus])
+    assert kg.nx.number_of_nodes() > LAYOUT_THRESHOLD
+    kg.write(tmp_path, ["html"])
+    visit = browser.open(tmp_path / "graph.html")
+    p = visit.page
+    assert p.evaluate("newsgraph.data.laidOut") is True
+    assert p.evaluate("network.physics.options.enabled") is False
+    assert p.is_checked("#physics") is False
+    assert p.evaluate("network.body.data.nodes.length") == kg.nx.number_of_nodes()
+    caption = p.inner_text("#timeline-caption")
+    assert caption.startswith("Articles per ")
+    assert visit.outside == [] and visit.errors == []
+
+
+def _screenshot(out: Path) -> None:
+    """Write the README's screenshot: the seeds' page with an article opened."""
+    import tempfile
+
+    browser_gen = launch()
+    b = next(browser_gen)
+    try:
+        tmp = Path(tempfile.mkdtemp())
+        visit = b.open(_seeds_page(tmp), width=1280, height=760)
+        p = visit.page
+        p.wait_for_timeout(1500)
+        p.fill("#search", "xpeng motors")
+        p.keyboard.press("Enter")
+        p.wait_for_timeout(800)
+        p.screenshot(path=str(out))
+    finally:
+        browser_gen.close()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--screenshot"]:
+        _screenshot(Path(sys.argv[2]))
