@@ -84,6 +84,9 @@ class RecordCache:
             tag = self.folder / "CACHEDIR.TAG"
             if not tag.exists():  # backup tools skip folders with this tag (bford.net/cachedir)
                 tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# newsgraph build cache\n")
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():  # git ignores the cache wherever the output folder is
+                ignore.write_text("# newsgraph build cache: never committed\n*\n")
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             try:
                 self._db.execute("PRAGMA journal_mode=WAL")

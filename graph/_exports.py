@@ -48,8 +48,8 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     size = len(corpus.articles) + len(corpus.providers) + len(corpus.topics) + len(corpus.images)
     if workers is None:
         workers = default_workers() if size >= PARALLEL_FROM else 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        workers = 1  # the slices share the corpus with the writers through fork
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        workers = 1  # the slices share the corpus with the writers through fork; daemons may not fork
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".write-", dir=out))

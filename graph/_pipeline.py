@@ -199,6 +199,8 @@ def worker_count(workers: int | None, files: int) -> int:
     """
     if workers is None:
         workers = default_workers() if files >= PARALLEL_FROM else 1
+    if multiprocessing.current_process().daemon:
+        return 1  # a daemonic process (a pool's worker) may not start processes of its own
     return max(1, min(int(workers), (files + CHUNK - 1) // CHUNK or 1))
 
 

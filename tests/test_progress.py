@@ -59,6 +59,7 @@ def test_cli_quiet_and_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_cli_cache_is_in_the_output_folder_unless_no_cache(tmp_path: Path):
     assert main(["build", str(SEEDS), "--out", str(tmp_path / "a"), "--format", "nt", "-q"]) == 0
     assert (tmp_path / "a" / ".cache" / "records.sqlite").is_file()
+    assert "*" in (tmp_path / "a" / ".cache" / ".gitignore").read_text().split()  # never committed
     assert main(["build", str(SEEDS), "--out", str(tmp_path / "b"), "--format", "nt", "-q", "--no-cache"]) == 0
     assert not (tmp_path / "b" / ".cache").exists()
 

@@ -102,6 +102,28 @@ def test_hostile_text_never_reaches_the_page_as_markup(tmp_path: Path):
     assert safe_url(f"javascript:{PWN}") is None and safe_url(" JaVaScRiPt:x") is None
 
 
+def test_large_page_is_byte_identical_whatever_the_file_order_and_hash_seed(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", "90", "--out", str(corpus)], check=True, capture_output=True)
+    files = sorted(corpus.rglob("*.md"))
+    pages = []
+    for n, (seed, order) in enumerate([("1", files), ("2", files[::-1])]):
+        folder = tmp_path / f"copy{n}"
+        for i, path in enumerate(order):  # the same names, created in another order
+            (folder / path.relative_to(corpus)).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path.relative_to(corpus)).write_bytes(path.read_bytes())
+            assert i >= 0
+        code = "import sys, graph; sys.stdout.write(graph._view.page(graph.build([sys.argv[1]]).nx))"
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(folder)],
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=True,
+        )
+        pages.append(run.stdout)
+    assert pages[0] == pages[1] and b'"laidOut":true' in pages[0]
+
+
 def test_layout_is_deterministic_and_places_every_node():
     g = graph.build([ROOT / "seeds"]).nx
     pos = layout(g)

@@ -102,7 +102,7 @@ var network = null;
   // -- summary and note -----------------------------------------------------------------------------------------
   var c = DATA.counts;
   var parts = KINDS.filter(function (k) { return c[k]; }).map(function (k) { return plural(c[k], k); });
-  $("summary").textContent = parts.join(" · ") + " · " + plural(E, "edge");
+  $("summary").textContent = (parts.length ? parts.join(" · ") : "no nodes") + " · " + plural(E, "edge");
   if (DATA.note) { $("note").textContent = DATA.note; $("note").hidden = false; }
 
   // -- legend (also the kind filter) ------------------------------------------------------------------------------
