@@ -123,9 +123,7 @@ def select(
         sub = g.subgraph(chosen)
         degree = sub.degree if len(chosen) != len(g) else g.degree
         tie = {k: i for i, k in enumerate(_TIE_ORDER)}
-        ranked = sorted(
-            chosen, key=lambda n: (n != center, -degree(n), tie.get(g.nodes[n].get("kind"), len(tie)), n)
-        )
+        ranked = sorted(chosen, key=lambda n: (n != center, -degree(n), tie.get(g.nodes[n].get("kind"), len(tie)), n))
         kept = set(ranked[:max_nodes])
         left = Counter(g.nodes[n].get("kind", "node") for n in chosen - kept)
         notes.append(

@@ -172,7 +172,7 @@ def stream_build(
         if store is not None:
             store.close()
         corpus = Corpus(base, topics=dict.fromkeys(sorted(topics)), files=[FileRecords(name) for name in names])
-        defaults = list(default_blocks(corpus))  # type: ignore[arg-type]
+        defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
         del corpus
         written: list[Path] = []
         with fb.stage("write"):

@@ -252,6 +252,23 @@ var network = null;
     first = unitKey(lo);
     binCount = unitKey(hi) - first + 1;
   }
+  (function axis() {  // a few dates under the bars: years, months or days, whichever fit
+    var box = $("timeline-axis"), marks = [];
+    for (var b = 0; b < binCount; b++) {
+      var d = keyStart(b + first), text = null;
+      if (unit === "month") text = d.getUTCMonth() === 0 || b === 0 ? String(d.getUTCFullYear()) : null;
+      else if (unit === "week") text = d.getUTCDate() <= 7 || b === 0 ? iso(d).slice(0, 7) : null;
+      else text = iso(d).slice(5);
+      if (text !== null) marks.push([b, text]);
+    }
+    var stride = Math.max(1, Math.ceil(marks.length / 12));
+    marks.forEach(function (m, n) {
+      if (n % stride) return;
+      var span = el("span", m[1]);
+      span.style.left = (m[0] / binCount * 100) + "%";
+      box.appendChild(span);
+    });
+  })();
   var dragFrom = null, dragTo = null;
   function binAt(evt) {
     var box = $("timeline-svg").getBoundingClientRect();
