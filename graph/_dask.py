@@ -623,7 +623,7 @@ class _Job:
         """Submit the read and the URL exchange; the futures of the resolved partitions, and the bucket count."""
         distributed = require("distributed")
         self.tag = f"newsgraph-{uuid.uuid4().hex[:12]}"
-        workers = len(client.scheduler_info().get("workers", {})) or 1
+        workers = len(client.nthreads()) or 1
         size, nb = plan(len(self.sources), workers, self.files_per_partition, self.buckets)
         chunks = [list(self.sources[i : i + size]) for i in range(0, len(self.sources), size)]
         run = partial(self.submit, client)

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from ._pipeline import default_workers, paused_gc
 from ._rdf import merged_blocks
@@ -52,49 +53,64 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
         workers = 1  # the slices share the corpus with the writers through fork; daemons may not fork
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".write-", dir=out))
+    # Slice 0 goes straight into the temporary files beside the targets; slices 1..n-1 are
+    # written by forked processes into a scratch folder and appended in order.
+    work = Path(tempfile.mkdtemp(prefix=".write-", dir=out)) if workers > 1 else None
+    temps: dict[str, str] = {}
     try:
-        parts = [(work / f"{i}.ttl", work / f"{i}.nt") for i in range(workers)]
-        children = []
-        context = multiprocessing.get_context("fork")
-        for i in range(1, workers):
-            child = context.Process(target=_write_part, args=(source, i, workers, *parts[i]), daemon=True)
-            child.start()
-            children.append(child)
-        _write_part(source, 0, workers, *parts[0])
-        for child in children:
-            child.join()
-            if child.exitcode != 0:
-                raise OSError(f"writing the RDF exports failed in a worker process (exit {child.exitcode})")
+        files = {}
+        for name in ("ttl", "nt"):
+            fd, temps[name] = tempfile.mkstemp(prefix=f".graph.{name}.", suffix=".tmp", dir=out)
+            files[name] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with files["ttl"] as ttl, files["nt"] as nt:
+            ttl.write(turtle.header())
+            parts = [(work / f"{i}.ttl", work / f"{i}.nt") for i in range(1, workers)] if work else []
+            children = []
+            context = multiprocessing.get_context("fork") if parts else None
+            for i, (ttl_part, nt_part) in enumerate(parts, start=1):
+                assert context is not None
+                child = context.Process(target=_write_part, args=(source, i, workers, ttl_part, nt_part), daemon=True)
+                child.start()
+                children.append(child)
+            try:
+                _write_blocks(source, 0, workers, ttl, nt)
+            finally:
+                for child in children:
+                    child.join()
+            failed = [child.exitcode for child in children if child.exitcode != 0]
+            if failed:
+                raise OSError(f"writing the RDF exports failed in a worker process (exit {failed[0]})")
+            for ttl_part, nt_part in parts:
+                for target, piece in ((ttl, ttl_part), (nt, nt_part)):
+                    target.flush()
+                    with open(piece, "rb") as f:
+                        shutil.copyfileobj(f, target.buffer, 1 << 22)
         umask = os.umask(0)
         os.umask(umask)
-        for k, name in enumerate(("ttl", "nt")):
-            target = out / f"graph.{name}"
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    if name == "ttl":
-                        f.write(turtle.header().encode("utf-8"))
-                    for part in parts:
-                        with open(part[k], "rb") as piece:
-                            shutil.copyfileobj(piece, f, 1 << 22)
-                os.chmod(tmp, 0o666 & ~umask)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        for name in ("ttl", "nt"):
+            os.chmod(temps[name], 0o666 & ~umask)
+            os.replace(temps[name], out / f"graph.{name}")
+        temps.clear()
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     return [name for name in formats if name in ("ttl", "nt")]
 
 
 def _write_part(source: Exportable, i: int, n: int, ttl_path: Path, nt_path: Path) -> None:
-    """Write slice ``i`` of ``n`` of the blocks as Turtle and N-Triples (no Turtle header)."""
+    """In a forked process: write slice ``i`` of ``n`` of the blocks into two files."""
+    with (
+        open(ttl_path, "w", encoding="utf-8", newline="\n") as ttl,
+        open(nt_path, "w", encoding="utf-8", newline="\n") as nt,
+    ):
+        _write_blocks(source, i, n, ttl, nt)
+
+
+def _write_blocks(source: Exportable, i: int, n: int, ttl: TextIO, nt: TextIO) -> None:
+    """Slice ``i`` of ``n`` of the blocks as Turtle (no header) and N-Triples."""
     with paused_gc():
-        with (
-            open(ttl_path, "w", encoding="utf-8", newline="\n") as ttl,
-            open(nt_path, "w", encoding="utf-8", newline="\n") as nt,
-        ):
-            for subject, pairs in merged_blocks(source.corpus, (i, n)):
-                ttl.write(turtle.block(subject, pairs))
-                nt.write(ntriples.lines(subject, pairs))
+        for subject, pairs in merged_blocks(source.corpus, (i, n)):
+            ttl.write(turtle.block(subject, pairs))
+            nt.write(ntriples.lines(subject, pairs))

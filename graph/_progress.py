@@ -66,9 +66,14 @@ class Feedback:
     def stage(self, name: str) -> Iterator[None]:
         """Time the block as stage ``name`` (times of a repeated stage add up)."""
         start = time.perf_counter()
+        if self.bar_enabled:  # on a terminal, say what is going on (a bar may replace it)
+            self.stream.write(f"\rnewsgraph: {name}...\x1b[K")
+            self.stream.flush()
+            self._drawn = start
         try:
             yield
         finally:
+            self._clear()
             elapsed = time.perf_counter() - start
             self.times[name] = self.times.get(name, 0.0) + elapsed
             self.say(f"newsgraph: {name}: {elapsed:.2f} s")

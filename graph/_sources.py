@@ -150,9 +150,11 @@ class Document:
         """
         if self._lines is None:  # one pass over the text, however many lookups follow
             self._lines = {}
+            line, at = self.first_line, 0
             for match in _TOP_KEY.finditer(self.text):
-                name = match.group(1) or match.group(2) or match.group(3) or ""
-                self._lines.setdefault(name, self.first_line + self.text.count("\n", 0, match.start()))
+                line += self.text.count("\n", at, match.start())
+                at = match.start()
+                self._lines.setdefault(match.group(1) or match.group(2) or match.group(3) or "", line)
         return self._lines.get(key)
 
 

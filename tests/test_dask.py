@@ -251,3 +251,20 @@ def test_cli_without_the_extra_exits_2_with_the_install_line(
     monkeypatch.setitem(sys.modules, "distributed", None)
     assert main(["build", "seeds", "--out", str(tmp_path), "--engine", "dask"]) == 2
     assert 'pip install "newsgraph[dask]"' in capsys.readouterr().err
+
+
+def test_cli_stream_on_dask_writes_parts_manifest_and_the_same_report(
+    client: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address = client.scheduler.address
+    assert main(["build", "seeds", "--out", str(tmp_path / "local"), "--format", "nq", "--no-cache", "-q"]) == 0
+    argv = ["build", "seeds", "--out", str(tmp_path / "dask"), "--engine", "dask", "--scheduler", address]
+    assert main([*argv, "--stream"]) == 0
+    assert "graph.nq.d/manifest.json" in capsys.readouterr().out
+    assert (tmp_path / "dask" / "report.json").read_bytes() == (tmp_path / "local" / "report.json").read_bytes()
+    local = sorted((tmp_path / "local" / "graph.nq").read_text(encoding="utf-8").splitlines())
+    assert _lines(tmp_path / "dask" / "graph.nq.d") == local
+    assert main([*argv, "--stream", "--format", "ttl"]) == 2
+    assert "N-Quads parts only" in capsys.readouterr().err
+    assert main(["build", "seeds", "--out", str(tmp_path / "x"), "--scheduler", address]) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err

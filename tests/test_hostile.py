@@ -416,7 +416,7 @@ def _render(doc: dict[str, Any], style: int) -> bytes:
 
 
 @settings(
-    max_examples=12,
+    max_examples=30,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],

@@ -106,10 +106,12 @@ def test_file_records_cross_process_boundaries_unchanged(tmp_path: Path):
     assert make_report(graph._merge.merge(copied)) == make_report(graph._merge.merge(files))
 
 
-def test_report_is_the_same_with_workers_and_cache(tmp_path: Path):
+def test_report_is_the_same_with_workers_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     folder = _corpus(tmp_path / "in")
-    for i in range(40):  # enough files for the build to use worker processes
+    for i in range(40):
         write_article(folder, f"more/{i:02}.md", GOOD.replace("/1", f"/more{i}"))
+    monkeypatch.setattr(graph._pipeline, "CHUNK", 4)  # small chunks: these few files go to 2 worker processes
+    assert graph._pipeline.worker_count(2, 45) == 2
     plain = graph.build([folder], workers=1).report
     parallel = graph.build([folder], workers=2, cache=tmp_path / "cache").report
     cached = graph.build([folder], workers=2, cache=tmp_path / "cache").report
