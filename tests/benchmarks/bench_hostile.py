@@ -30,7 +30,8 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
 from test_hostile import _hostile_files  # noqa: E402
 
-from graph._sources import Source, read_document  # noqa: E402
+from graph._pipeline import process_file  # noqa: E402
+from graph._sources import Source  # noqa: E402
 
 GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
 LIMIT = 2 * 1024**3
@@ -47,14 +48,14 @@ def main() -> None:
         print(f"{'file':28} {'refused as':18} {'ms':>8}")
         for name, code in sorted(kinds.items()):
             start = time.perf_counter()
-            doc = read_document(Source(folder / "kinds" / name, name))
+            records = process_file(Source(folder / "kinds" / name, name))
             ms = (time.perf_counter() - start) * 1000
-            got = doc.diagnostics[-1].code if doc.diagnostics else "-"
-            print(f"{name:28} {got if doc.data is None else 'KEPT (' + code + ')':18} {ms:8.1f}")
+            errors = [d.code for d in records.diagnostics if d.severity == "error"]
+            print(f"{name:28} {errors[0] if records.rejected else 'KEPT (' + code + ')':18} {ms:8.1f}")
         for i in range(1, args.copies):
             _hostile_files(folder / f"copy{i:03}")
         subprocess.run([sys.executable, str(GEN), "--n", str(args.good), "--out", str(folder / "good")], check=True)
-        files = sum(1 for _ in folder.rglob("*.md"))
+        files = sum(1 for p in folder.rglob("*") if not p.is_dir())
 
         def bounded() -> None:
             resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
