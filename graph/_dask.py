@@ -41,7 +41,7 @@ from typing import Any
 
 from ._identity import DEFAULT_BASE, check_base
 from ._merge import Corpus, Merged, UrlClaims, combine_claims, group_records, merge_groups, resolve_file, url_claims
-from ._pipeline import process_file
+from ._pipeline import paused_gc, process_file
 from ._progress import Feedback
 from ._rdf import default_blocks, document_blocks, resolution_blocks
 from ._records import Article, FileRecords, extract
@@ -196,10 +196,11 @@ def parse_partition(
     fs: Any, sources: Sequence[Source | RemoteSource], base: str, drop: frozenset[str], buckets: int
 ) -> Parsed:
     """Read, parse and extract a partition's files; split its URL claims and questions by bucket."""
-    if fs is None:
-        files = [process_file(s, base, drop) for s in sources if isinstance(s, Source)]
-    else:
-        files = [extract(_read_remote(fs, s), base, drop) for s in sources if isinstance(s, RemoteSource)]
+    with paused_gc():  # records hold no cycles: as in the local engine's workers
+        if fs is None:
+            files = [process_file(s, base, drop) for s in sources if isinstance(s, Source)]
+        else:
+            files = [extract(_read_remote(fs, s), base, drop) for s in sources if isinstance(s, RemoteSource)]
     pieces: list[tuple[UrlClaims, list[str]]] = [({}, []) for _ in range(buckets)]
     for url, claim in url_claims(files).items():
         pieces[bucket_of(url, buckets)][0][url] = claim
@@ -271,7 +272,8 @@ def _split(files: Iterable[FileRecords], buckets: int) -> list[FileRecords]:
 
 def merge_bucket(*pieces: FileRecords) -> Merged:
     """One bucket of the record exchange: every group of records it owns, merged as a local build merges it."""
-    return merge_groups(group_records(pieces))
+    with paused_gc():
+        return merge_groups(group_records(pieces))
 
 
 # -- --stream: the dataset as N-Quads parts, written by the workers ---------------------------------

@@ -125,6 +125,11 @@ def test_bad_files_reported_as_in_a_local_build(client: Any, tmp_path: Path) -> 
     assert dask.files_rejected == local.files_rejected == 4
     assert any(d.severity == "warning" for d in dask.diagnostics)
     assert_same_corpus(local, dask)
+    report = make_report(dask)
+    assert report.to_json() == make_report(local).to_json()  # the same report.json
+    assert {f.file for f in report.rejected} == {
+        f"bad/{n}.md" for n in ("binary", "malformed", "no-front-matter", "no-url")
+    }
 
 
 def test_memory_urls_are_read_on_the_workers(client: Any, tmp_path: Path) -> None:

@@ -90,6 +90,7 @@ def run_dask(corpus: str, out: str, formats: list[str], workers: int, stream: bo
     with cluster, distributed.Client(cluster) as client:
         times["cluster"] = time.perf_counter() - t0
         result: dict[str, Any] = {}
+        corpus_ = None
         if stream:
             manifest, files = write_parts([corpus], out, client=client, times=times)
             result["quads"] = json.loads(Path(manifest).read_text(encoding="utf-8"))["quads"]
@@ -101,7 +102,6 @@ def run_dask(corpus: str, out: str, formats: list[str], workers: int, stream: bo
             KnowledgeGraph(corpus_).write(out, formats)
             times["write"] = time.perf_counter() - t
             result["articles"] = len(corpus_.articles)
-            result["gathered_mb"] = len(pickle.dumps(corpus_, protocol=5)) / 2**20
             result["digests"] = digests(Path(out))
         workers_rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         workers_cpu = client.run(cpu_s)
@@ -112,6 +112,8 @@ def run_dask(corpus: str, out: str, formats: list[str], workers: int, stream: bo
         workers_rss_mb=sorted(workers_rss.values()),
         cpu=cpu_s() + sum(workers_cpu.values()),
     )
+    if corpus_ is not None:  # what reached the client, measured once the clock has stopped
+        result["gathered_mb"] = len(pickle.dumps(corpus_, protocol=5)) / 2**20
     return result
 
 
