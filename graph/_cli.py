@@ -18,6 +18,7 @@ from ._cli_speed import add_speed_options, make_feedback, speed_options, stream_
 from ._dask import DaskNotInstalled
 from ._identity import DEFAULT_BASE
 from ._kg import DEFAULT_FORMATS, build
+from ._pipeline import paused_gc
 from ._store import write_store
 from .formats import WRITERS, write_atomic
 
@@ -82,6 +83,12 @@ def parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     if args.stream:
         return stream_command(args)
+    # Millions of acyclic records live until the end: the cyclic collector would only walk them, again and again.
+    with paused_gc():
+        return _build_graph(args)
+
+
+def _build_graph(args: argparse.Namespace) -> int:
     fb = make_feedback(args)
     kg = build(args.paths, base=args.base, drop=args.drop, **_engine(args), **speed_options(args, fb))
     report_path = Path(args.out) / "report.json"

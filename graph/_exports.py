@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ._pipeline import default_workers, paused_gc
-from ._rdf import merged_blocks
+from ._rdf import Entry, balanced_cuts, block_entries, entry_blocks
 from .formats import WRITERS, Exportable, ntriples, turtle
 
 __all__ = ["PARALLEL_FROM", "write_together"]
@@ -64,16 +64,22 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
             files[name] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         with files["ttl"] as ttl, files["nt"] as nt:
             ttl.write(turtle.header())
+            # The sorted subjects are worked out once, here, and shared with the forked writers;
+            # the cuts give each process about the same work (an article's block weighs several images').
+            entries = block_entries(corpus)
+            cuts = balanced_cuts(entries, workers) if workers > 1 else [0, len(entries)]
             parts = [(work / f"{i}.ttl", work / f"{i}.nt") for i in range(1, workers)] if work else []
             children = []
             context = multiprocessing.get_context("fork") if parts else None
             for i, (ttl_part, nt_part) in enumerate(parts, start=1):
                 assert context is not None
-                child = context.Process(target=_write_part, args=(source, i, workers, ttl_part, nt_part), daemon=True)
+                child = context.Process(
+                    target=_write_part, args=(source, entries, cuts[i], cuts[i + 1], ttl_part, nt_part), daemon=True
+                )
                 child.start()
                 children.append(child)
             try:
-                _write_blocks(source, 0, workers, ttl, nt)
+                _write_blocks(source, entries, cuts[0], cuts[1], ttl, nt)
             finally:
                 for child in children:
                     child.join()
@@ -83,8 +89,7 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
             for ttl_part, nt_part in parts:
                 for target, piece in ((ttl, ttl_part), (nt, nt_part)):
                     target.flush()
-                    with open(piece, "rb") as f:
-                        shutil.copyfileobj(f, target.buffer, 1 << 22)
+                    _append(piece, target)
         umask = os.umask(0)
         os.umask(umask)
         for name in ("ttl", "nt"):
@@ -99,18 +104,37 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     return [name for name in formats if name in ("ttl", "nt")]
 
 
-def _write_part(source: Exportable, i: int, n: int, ttl_path: Path, nt_path: Path) -> None:
-    """In a forked process: write slice ``i`` of ``n`` of the blocks into two files."""
+def _append(piece: Path, target: TextIO) -> None:
+    """Append the file ``piece`` to ``target`` (flushed), in the kernel where it can."""
+    with open(piece, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        copy = getattr(os, "copy_file_range", None)
+        try:
+            while copy is not None and size > 0:
+                done = copy(f.fileno(), target.fileno(), size)
+                if done <= 0:
+                    break
+                size -= done
+        except OSError:  # not between these files here: copy through Python (from where it stopped)
+            pass
+        if size > 0:
+            shutil.copyfileobj(f, target.buffer, 1 << 22)
+            target.buffer.flush()
+
+
+def _write_part(source: Exportable, entries: list[Entry], start: int, stop: int, ttl_path: Path, nt_path: Path) -> None:
+    """In a forked process: write the blocks of ``entries[start:stop]`` into two files."""
     with (
         open(ttl_path, "w", encoding="utf-8", newline="\n") as ttl,
         open(nt_path, "w", encoding="utf-8", newline="\n") as nt,
     ):
-        _write_blocks(source, i, n, ttl, nt)
+        _write_blocks(source, entries, start, stop, ttl, nt)
 
 
-def _write_blocks(source: Exportable, i: int, n: int, ttl: TextIO, nt: TextIO) -> None:
-    """Slice ``i`` of ``n`` of the blocks as Turtle (no header) and N-Triples."""
+def _write_blocks(source: Exportable, entries: list[Entry], start: int, stop: int, ttl: TextIO, nt: TextIO) -> None:
+    """The blocks of ``entries[start:stop]`` as Turtle (no header) and N-Triples."""
+    block, lines = turtle.block, ntriples.lines
     with paused_gc():
-        for subject, pairs in merged_blocks(source.corpus, (i, n)):
-            ttl.write(turtle.block(subject, pairs))
-            nt.write(ntriples.lines(subject, pairs))
+        for subject, pairs in entry_blocks(source.corpus, entries, start, stop):
+            ttl.write(block(subject, pairs))
+            nt.write(lines(subject, pairs))

@@ -80,6 +80,8 @@ _PLAIN_IRI = re.compile(
     r"(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?\Z"
 )
 _HASH_CHARS = 20
+# A URL that is its own canonical form: lower-case http(s) scheme and host, no port, user, query or fragment.
+_CANONICAL = re.compile(r"https?://[a-z0-9.\-]+(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*)?\Z")
 
 
 @lru_cache(maxsize=1 << 15)  # a pure function; the same URL often comes twice (webUrl, originalUrl)
@@ -92,6 +94,8 @@ def canonical_url(url: str) -> str:
     'not a url'
     """
     url = url.strip()
+    if _CANONICAL.match(url):  # the common case, already canonical: what the rest would give back
+        return url
     try:
         parts = urlsplit(url)
         port = parts.port

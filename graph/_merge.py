@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import groupby
 from typing import Any
 
 from ._identity import DEFAULT_BASE, provider_domain, topic_key
@@ -176,11 +177,25 @@ def resolve_file(f: FileRecords, url_map: Mapping[str, str]) -> FileRecords:
 
 def _rank(article: Article) -> tuple[Any, ...]:
     """Sort key: full articles first, then the record that says the most, then content."""
+    return (*_head(article), repr(_content(article)))
+
+
+def _head(article: Article) -> tuple[bool, int, int]:
     said = sum(
         v is not None and v != ()
         for v in (article.title, article.excerpt, article.date_published, article.type, article.provider)
     )
-    return (article.stub, -said, -len(article.extra), repr(_content(article)))
+    return (article.stub, -said, -len(article.extra))
+
+
+def _ranked(records: list[Article]) -> list[Article]:
+    """``sorted(records, key=_rank)``, the costly text of a record's content made only to break ties."""
+    cheap = sorted(((_head(r), r) for r in records), key=lambda pair: pair[0])
+    out: list[Article] = []
+    for _, group in groupby(cheap, key=lambda pair: pair[0]):
+        tied = [r for _, r in group]
+        out += sorted(tied, key=lambda r: repr(_content(r))) if len(tied) > 1 else tied
+    return out
 
 
 def _content(article: Article) -> tuple[Any, ...]:
@@ -217,7 +232,7 @@ def _merge_extra(extras: Iterable[Extra]) -> Extra:
 def _merge_articles(records: list[Article]) -> Article:
     if len(records) == 1:
         return records[0]
-    records = sorted(records, key=_rank)
+    records = _ranked(records)
     winner = records[0]
     return Article(
         iri=winner.iri,
@@ -241,10 +256,19 @@ def _merge_providers(records: list[Provider]) -> Provider:
     first = records[0]
     if len(records) == 1 and (first.name is None or _is_real_name(first)):
         return first
-    real = Counter(r.name for r in records if r.name and _is_real_name(r))
-    names = real or Counter(r.name for r in records if r.name)
+    # Many files say the same of a provider: count the names with every record, merge the distinct ones
+    # (two records with the same sort key are the same record, so dropping repeats changes nothing).
+    said = Counter(records)
+    real: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    for r, times in said.items():
+        if r.name:
+            named[r.name] += times
+            if _is_real_name(r):
+                real[r.name] += times
+    names = real or named
     name = min(names, key=lambda n: (-names[n], n)) if names else None
-    records = sorted(records, key=lambda r: repr((r.name, r.images, r.extra)))
+    records = sorted(said, key=lambda r: repr((r.name, r.images, r.extra)))
     return Provider(
         iri=first.iri,
         domain=first.domain,
@@ -264,15 +288,16 @@ def _merge_topics(records: list[Topic]) -> Topic:
         return records[0]
     spellings = Counter(r.label for r in records)
     label = min(spellings, key=lambda s: (-spellings[s], s))
-    assert all(topic_key(r.label) == topic_key(label) for r in records)
+    assert all(topic_key(s) == topic_key(label) for s in spellings)
     return Topic(records[0].iri, label)
 
 
 def _merge_images(records: list[Image]) -> Image:
     if len(records) == 1:
         return records[0]
-    records = sorted(
-        records, key=lambda r: (r.width is None, r.height is None, repr((r.url, r.width, r.height, r.extra)))
+    records = sorted(  # repeats dropped first: records with the same sort key are the same record
+        dict.fromkeys(records),
+        key=lambda r: (r.width is None, r.height is None, repr((r.url, r.width, r.height, r.extra))),
     )
     return Image(
         iri=records[0].iri,

@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import quote, unquote
@@ -30,11 +30,15 @@ __all__ = [
     "PREFIXES",
     "VOCAB",
     "Block",
+    "Entry",
+    "balanced_cuts",
+    "block_entries",
     "build_iri",
     "dataset_blocks",
     "resolution_blocks",
     "default_blocks",
     "document_blocks",
+    "entry_blocks",
     "iri",
     "literal",
     "merged_blocks",
@@ -95,6 +99,7 @@ _NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]')
 _ODD_IN_IRI = re.compile("[\u2028\u2029\ud800-\udfff]")
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function; providers, topics and images come up again and again
 def iri(value: str) -> str:
     """An IRI as an N-Triples term, percent-encoding what an IRI may not hold.
 
@@ -298,9 +303,77 @@ def merged_blocks(corpus: Corpus, part: tuple[int, int] = (0, 1)) -> Iterator[Bl
     >>> subject.startswith("<https://newsgraph.example/id/article/")
     True
     """
-    # The blocks are made one at a time, in subject order, and never all held at
-    # once: only the (light) list of subjects is sorted. Same blocks, same order
-    # as sorting every block of _blocks(...), the source blocks and the defaults.
+    entries = block_entries(corpus)
+    i, n = part
+    yield from entry_blocks(corpus, entries, len(entries) * i // n, len(entries) * (i + 1) // n)
+
+
+#: What :func:`merged_blocks` makes its blocks from: (subject, what, data) sorted by subject,
+#: ``what`` 0 for a node (data: its records), 1 for a source file, 2 for a ready block (data: its pairs).
+Entry = tuple[str, int, Any]
+
+
+def block_entries(corpus: Corpus) -> list[Entry]:
+    """The subjects of :func:`merged_blocks`, sorted, each with what its block is made from.
+
+    The blocks are made one at a time, in subject order, and never all held at
+    once: only this (light) list is sorted. Same blocks, same order as sorting
+    every block of ``_blocks(...)``, the source blocks and the defaults.
+    """
+    base = corpus.base
+    nodes: dict[str, list[tuple[int, Any]]] = {}
+    for kind, table in enumerate((corpus.articles, corpus.providers, corpus.topics, corpus.images)):
+        for record in table.values():
+            nodes.setdefault(iri(record.iri), []).append((kind, record))
+    entries: list[Entry] = [(subject, 0, nodes[subject]) for subject in sorted(nodes)]
+    del nodes
+    entries += [(iri(source_iri(f.source, base)), 1, f) for f in corpus.files]
+    entries += [(subject, 2, pairs) for subject, pairs in default_blocks(corpus)]
+    entries.sort(key=lambda entry: entry[0])  # stable, as sorting the blocks was
+    return entries
+
+
+def balanced_cuts(entries: Sequence[Entry], n: int) -> list[int]:
+    """``n + 1`` indexes cutting ``entries`` into ``n`` contiguous slices of about equal work.
+
+    Work is counted in (predicate, object) pairs, roughly: an article's block
+    is several times an image's, so equal numbers of entries would not do.
+
+    >>> balanced_cuts([("a", 1, None)] * 10, 3)
+    [0, 4, 7, 10]
+    """
+    weights = [_weight(what, data) for _, what, data in entries]
+    total = sum(weights)
+    cuts = [0]
+    done = 0
+    for index, weight in enumerate(weights):
+        if len(cuts) < n and done >= total * len(cuts) / n:
+            cuts.append(index)
+        done += weight
+    cuts += [len(entries)] * (n + 1 - len(cuts))
+    return cuts
+
+
+def _weight(what: int, data: Any) -> int:
+    if what == 1:
+        return 3
+    if what == 2:
+        return len(data)
+    weight = 0
+    for kind, r in data:
+        if kind == 0:
+            weight += 6 + len(r.urls) + len(r.topics) + len(r.images) + len(r.related) + len(r.sources) + len(r.extra)
+        elif kind == 1:
+            weight += 3 + len(r.images) + len(r.extra)
+        elif kind == 2:
+            weight += 3
+        else:
+            weight += 4 + len(r.extra)
+    return weight
+
+
+def entry_blocks(corpus: Corpus, entries: Sequence[Entry], start: int = 0, stop: int | None = None) -> Iterator[Block]:
+    """The blocks of ``entries[start:stop]`` (from :func:`block_entries`), in order."""
     base = corpus.base
     scheme = topic_scheme_iri(base)
     describe: tuple[Callable[[Any], list[tuple[str, str]]], ...] = (
@@ -309,18 +382,8 @@ def merged_blocks(corpus: Corpus, part: tuple[int, int] = (0, 1)) -> Iterator[Bl
         lambda t: topic_pairs(t, scheme),
         image_pairs,
     )
-    nodes: dict[str, list[tuple[int, Any]]] = {}
-    for kind, table in enumerate((corpus.articles, corpus.providers, corpus.topics, corpus.images)):
-        for record in table.values():
-            nodes.setdefault(iri(record.iri), []).append((kind, record))
-    entries: list[tuple[str, int, Any]] = [(subject, 0, nodes[subject]) for subject in sorted(nodes)]
-    del nodes
-    entries += [(iri(source_iri(f.source, base)), 1, f) for f in corpus.files]
-    entries += [(subject, 2, pairs) for subject, pairs in default_blocks(corpus)]
-    entries.sort(key=lambda entry: entry[0])  # stable, as sorting the blocks was
-    # ``part=(i, n)``: only the i-th of n contiguous slices (processes write slices side by side).
-    i, n = part
-    for subject, what, data in entries[len(entries) * i // n : len(entries) * (i + 1) // n]:
+    for index in range(start, len(entries) if stop is None else stop):
+        subject, what, data = entries[index]
         if what == 0:
             pairs: set[tuple[str, str]] = set()
             for kind, record in data:

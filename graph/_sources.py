@@ -192,22 +192,34 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     for root in roots:
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {root}")
-    found: dict[Path, Path] = {}
+    found: dict[str, Path] = {}  # resolved path (as text: pathlib is slow at 100,000 files) -> path given
     for root in roots:
         if root.is_file():
-            found.setdefault(root.resolve(), root)
+            found.setdefault(str(root.resolve()), root)
             continue
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            real = str(Path(folder).resolve())  # once per folder: resolving every file walks its whole path
             for name in files:
                 if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                    path = Path(folder, name)
-                    found.setdefault(path.resolve(), path)
+                    path = os.path.join(folder, name)
+                    resolved = str(Path(path).resolve()) if os.path.islink(path) else os.path.join(real, name)
+                    if resolved not in found:
+                        found[resolved] = Path(path)
     if not found:
         return []
     anchors = [r.resolve() if r.is_dir() else r.resolve().parent for r in roots]
-    top = Path(os.path.commonpath(anchors))
-    sources = [Source(path, _clean_name(resolved.relative_to(top).as_posix())) for resolved, path in found.items()]
+    top = os.path.commonpath(anchors)
+    inside = os.path.join(top, "")
+    sources = [
+        Source(
+            path,
+            _clean_name(
+                resolved[len(inside) :] if resolved.startswith(inside) else Path(resolved).relative_to(top).as_posix()
+            ),
+        )
+        for resolved, path in found.items()
+    ]
     return sorted(sources, key=lambda s: s.name)
 
 
@@ -360,6 +372,10 @@ def parse_front_matter(block: str, first_line: int = 2, fixed: list[str] | None 
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise SourceError(f"the front matter is not a mapping of fields (it is {kind})", first_line, "not-a-mapping")
+    if len(block) <= MAX_TEXT_CHARS and "*" not in block and "\\" not in block:
+        # No alias (no '*'), so _check_shape's bounds hold for what was loaded; no escape (no '\\'),
+        # so no lone surrogate; no text longer than the block: nothing for _check_values to do.
+        return data
     return _check_values(data, [] if fixed is None else fixed)
 
 
@@ -448,6 +464,13 @@ def _check_shape(block: str, first_line: int) -> None:
             values += 1
             if values > MAX_VALUES:
                 raise SourceError(f"too many values (the limit is {MAX_VALUES:,})", None, "too-many-values")
+    except yaml.MarkedYAMLError as exc:
+        # libyaml 0.2.6 (PyYAML >= 6.0.3 wheels) stops at its own depth limit before we count to ours.
+        if "maximum nesting depth" in str(exc.problem):
+            mark = exc.problem_mark
+            line = mark.line + first_line if mark is not None else None
+            raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", line, "too-deep") from None
+        return  # loading reports it, with its line
     except yaml.YAMLError:
         return  # loading reports it, with its line
 

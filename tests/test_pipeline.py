@@ -139,3 +139,13 @@ def test_turtle_and_ntriples_written_together_equal_each_written_alone(corpus: P
         assert (tmp_path / "together" / f"graph.{name}").read_bytes() == alone
         assert (tmp_path / "slices" / f"graph.{name}").read_bytes() == alone
     assert sorted(p.name for p in (tmp_path / "slices").iterdir()) == ["graph.nt", "graph.ttl"]
+
+
+def test_counts_without_networkx_equal_the_graphs(corpus: Path):
+    """``counts()`` no longer builds the networkx graph for its edge count: the number must not change."""
+    from graph._build import edge_count
+
+    kg = graph.build([corpus])
+    edges = kg.counts()["edges"]
+    assert "nx" not in vars(kg)
+    assert edges == edge_count(kg.corpus) == kg.nx.number_of_edges() > 0

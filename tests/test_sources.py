@@ -206,3 +206,10 @@ def test_parse_front_matter_is_one_call_for_any_parser():
     assert parse_front_matter("title: T\nn: 1\n") == {"title": "T", "n": 1}
     with pytest.raises(ValueError, match="not a mapping"):
         parse_front_matter("[1]\n")
+
+
+def test_libyaml_nesting_limit_is_reported_as_too_deep_with_its_line():
+    """Regression: PyYAML 6.0.4's libyaml stops at its own depth limit first; that is still ``too-deep``."""
+    error = _error("---\ntitle: x\na: " + "[" * 2_000 + "]" * 2_000 + "\n---\n")
+    assert error.code == "too-deep", error
+    assert error.line == 3
