@@ -15,7 +15,7 @@ import networkx as nx
 from ._merge import Corpus
 from ._records import Article, Image, Provider, Topic
 
-__all__ = ["EDGE_KINDS", "NODE_KINDS", "article_attrs", "edge_count", "to_networkx"]
+__all__ = ["EDGE_KINDS", "NODE_KINDS", "add_keyed_edges", "article_attrs", "edge_count", "to_networkx"]
 
 NODE_KINDS = ("article", "provider", "topic", "image")
 EDGE_KINDS = ("publisher", "about", "related", "image")
@@ -29,7 +29,8 @@ def article_attrs(a: Article) -> dict[str, Any]:
     if a.excerpt is not None:
         attrs["excerpt"] = a.excerpt
     if a.date_published is not None:
-        attrs["date"] = a.date_published.strftime("%Y-%m-%dT%H:%M:%SZ")
+        d = a.date_published  # as strftime("%Y-%m-%dT%H:%M:%SZ") writes it, several times faster
+        attrs["date"] = f"{d.year}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}Z"
     if a.type is not None:
         attrs["type"] = a.type
     attrs["sources"] = list(a.sources)
@@ -69,17 +70,49 @@ def to_networkx(corpus: Corpus) -> nx.MultiDiGraph:
     g.add_nodes_from((iri, provider_attrs(p)) for iri, p in corpus.providers.items())
     g.add_nodes_from((iri, topic_attrs(t)) for iri, t in corpus.topics.items())
     g.add_nodes_from((iri, image_attrs(i)) for iri, i in corpus.images.items())
-    edges: list[tuple[str, str, str, dict[str, str]]] = []
+    edges: list[tuple[str, str, str]] = []
     for iri, a in corpus.articles.items():
         if a.provider:
-            edges.append((iri, a.provider, "publisher", {"kind": "publisher"}))
-        edges.extend((iri, t, "about", {"kind": "about"}) for t in a.topics)
-        edges.extend((iri, r, "related", {"kind": "related"}) for r in a.related)
-        edges.extend((iri, m, "image", {"kind": "image"}) for m in a.images)
+            edges.append((iri, a.provider, "publisher"))
+        edges.extend((iri, t, "about") for t in a.topics)
+        edges.extend((iri, r, "related") for r in a.related)
+        edges.extend((iri, m, "image") for m in a.images)
     for iri, p in corpus.providers.items():
-        edges.extend((iri, m, "image", {"kind": "image"}) for m in p.images)
-    g.add_edges_from(edges)
+        edges.extend((iri, m, "image") for m in p.images)
+    add_keyed_edges(g, edges)
     return g
+
+
+def add_keyed_edges(g: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> None:
+    """``g.add_edges_from((u, v, kind, {"kind": kind}) ...)``, for edges between nodes ``g`` has, faster.
+
+    networkx's own loop costs ~3.5 µs an edge, most of it for what these edges
+    never need (a new node, a key to invent, attributes to merge); here they go
+    straight into the adjacency, exactly as networkx lays it out (one key
+    dictionary shared by the successor and predecessor views, one attribute
+    dictionary per edge). An edge to a node ``g`` lacks takes networkx's way.
+
+    >>> g = nx.MultiDiGraph([("a", "b")])
+    >>> add_keyed_edges(g, [("a", "b", "about"), ("b", "a", "related")])
+    >>> list(g.edges(keys=True, data="kind"))
+    [('a', 'b', 0, None), ('a', 'b', 'about', 'about'), ('b', 'a', 'related', 'related')]
+    """
+    succ, pred = g._succ, g._pred
+    new_keys, new_attrs = g.edge_key_dict_factory, g.edge_attr_dict_factory
+    for u, v, kind in edges:
+        if u not in succ or v not in succ:
+            g.add_edge(u, v, key=kind, kind=kind)
+            continue
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = pred[v][u] = new_keys()
+        attrs = keys.get(kind)
+        if attrs is None:
+            attrs = keys[kind] = new_attrs()
+        attrs["kind"] = kind
+    clear = getattr(nx, "_clear_cache", None)
+    if clear is not None:  # networkx >= 3.3 caches backend conversions on the graph
+        clear(g)
 
 
 def edge_count(corpus: Corpus) -> int:

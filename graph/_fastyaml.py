@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from typing import Any
@@ -48,6 +49,9 @@ class _Unusual(Exception):
 # A line: its indentation, a sequence dash, a mapping key (a plain name, then ':' and a
 # space or the end of the line), and the rest.
 _LINE = re.compile(r"^( *)(- +|-(?= *$))?(?:([A-Za-z_][A-Za-z0-9_.\-]*):(?: +|(?=$)))?(.*)$", re.MULTILINE)
+# 2021-12-15T08:27:00Z: a timestamp in UTC to the second, as the feeds write them.
+_UTC_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
+_UTC_STAMP_PARTS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"\Z')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'\Z")
@@ -206,6 +210,11 @@ def _scalar(text: str) -> Any:
         raise _Unusual
     if ": " in text or text[-1] == ":" or " #" in text:
         raise _Unusual
+    if len(text) == 20 and text[19] == "Z" and _UTC_STAMP.match(text):  # the feeds' dates: built here, not cached
+        try:
+            return dt.datetime(*map(int, _UTC_STAMP_PARTS.findall(text)), tzinfo=dt.UTC)  # as PyYAML builds it
+        except ValueError:
+            raise _Unusual from None  # a 13th month: PyYAML says what is wrong
     return _plain(text)
 
 

@@ -225,6 +225,7 @@ def image_iri(url: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}image/{_digest(canonical_url(url))}"
 
 
+@lru_cache(maxsize=1 << 14)  # pure; a feed names the same few providers and topics again and again
 def provider_domain(domain: str) -> str:
     """The identifying form of a provider's domain.
 
@@ -237,6 +238,7 @@ def provider_domain(domain: str) -> str:
     return domain
 
 
+@lru_cache(maxsize=1 << 14)  # pure; a feed names the same few providers and topics again and again
 def provider_iri(domain: str, base: str = DEFAULT_BASE) -> str:
     """The IRI of the provider with this domain.
 
@@ -255,6 +257,7 @@ def topic_key(label: str) -> str:
     return _SPACES.sub(" ", label).strip().casefold()
 
 
+@lru_cache(maxsize=1 << 14)  # pure; a feed names the same few providers and topics again and again
 def topic_iri(label: str, base: str = DEFAULT_BASE) -> str:
     """The IRI of the topic with this label (any case, any spacing).
 

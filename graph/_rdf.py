@@ -92,6 +92,22 @@ FIELD_PREDICATES = {
 }
 
 _TYPE = f"<{RDF}type>"
+# Terms the blocks use again and again, made once.
+_NEWS_ARTICLE = f"<{SCHEMA}NewsArticle>"
+_VIDEO_OBJECT = f"<{SCHEMA}VideoObject>"
+_IMAGE_OBJECT = f"<{SCHEMA}ImageObject>"
+_URL = f"<{SCHEMA}url>"
+_HEADLINE = f"<{SCHEMA}headline>"
+_ABSTRACT = f"<{SCHEMA}abstract>"
+_DATE_PUBLISHED = f"<{SCHEMA}datePublished>"
+_PUBLISHER = f"<{SCHEMA}publisher>"
+_ABOUT = f"<{SCHEMA}about>"
+_IMAGE = f"<{SCHEMA}image>"
+_RELATION = f"<{DCTERMS}relation>"
+_SOURCE = f"<{DCTERMS}source>"
+_CONTENT_URL = f"<{SCHEMA}contentUrl>"
+_WIDTH = f"<{SCHEMA}width>"
+_HEIGHT = f"<{SCHEMA}height>"
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 # Also escaped: the line breaks some N-Triples readers split lines on (U+0085, U+2028, U+2029); a lone
 # surrogate (no UTF-8 form) becomes U+FFFD.
@@ -127,6 +143,8 @@ def literal(value: Scalar) -> str:
     >>> literal("say \\"hi\\"\\n"), literal(42), literal(True)
     ('"say \\\\"hi\\\\"\\\\n"', '"42"^^<http://www.w3.org/2001/XMLSchema#integer>', '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>')
     """
+    if type(value) is str:  # most literals: checked first
+        return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
     if isinstance(value, bool):
         return f'"{"true" if value else "false"}"^^<{XSD}boolean>'
     if isinstance(value, int):
@@ -164,6 +182,7 @@ def vocab_key(predicate: str) -> str | None:
     return unquote(predicate[len(VOCAB) :])
 
 
+@lru_cache(maxsize=4096)  # keys are few
 def _predicate(key: str, scope: str = "") -> str:
     name = f"{scope}.{key}" if scope else key
     return f"<{FIELD_PREDICATES[name]}>" if name in FIELD_PREDICATES else _vocab(key)
@@ -202,25 +221,26 @@ def article_pairs(a: Article, base: str, primary: str | None = None) -> list[tup
     ``ng:url`` (IRIs). The URLs as written are kept too (``ng:webUrl``, ...).
     """
     primary = a.url if primary is None else primary
-    pairs = [(_TYPE, f"<{SCHEMA}NewsArticle>")]
+    pairs = [(_TYPE, _NEWS_ARTICLE)]
+    other_url = _vocab("url")
     for url in dict.fromkeys((a.url, *a.urls)):
-        pairs.append((f"<{SCHEMA}url>" if url == primary else _vocab("url"), _url_term(url)))
+        pairs.append((_URL if url == primary else other_url, _url_term(url)))
     if a.type == "video":
-        pairs.append((_TYPE, f"<{SCHEMA}VideoObject>"))
+        pairs.append((_TYPE, _VIDEO_OBJECT))
     if a.title is not None:
-        pairs.append((f"<{SCHEMA}headline>", literal(a.title)))
+        pairs.append((_HEADLINE, literal(a.title)))
     if a.excerpt is not None:
-        pairs.append((f"<{SCHEMA}abstract>", literal(a.excerpt)))
+        pairs.append((_ABSTRACT, literal(a.excerpt)))
     if a.date_published is not None:
-        pairs.append((f"<{SCHEMA}datePublished>", literal(a.date_published)))
+        pairs.append((_DATE_PUBLISHED, literal(a.date_published)))
     if a.type is not None:
         pairs.append((_vocab("type"), literal(a.type)))
     if a.provider:
-        pairs.append((f"<{SCHEMA}publisher>", iri(a.provider)))
-    pairs += [(f"<{SCHEMA}about>", iri(t)) for t in a.topics]
-    pairs += [(f"<{SCHEMA}image>", iri(m)) for m in a.images]
-    pairs += [(f"<{DCTERMS}relation>", iri(r)) for r in a.related]
-    pairs += [(f"<{DCTERMS}source>", iri(source_iri(s, base))) for s in a.sources]
+        pairs.append((_PUBLISHER, iri(a.provider)))
+    pairs += [(_ABOUT, iri(t)) for t in a.topics]
+    pairs += [(_IMAGE, iri(m)) for m in a.images]
+    pairs += [(_RELATION, iri(r)) for r in a.related]
+    pairs += [(_SOURCE, iri(source_iri(s, base))) for s in a.sources]
     # Every other field, webUrl and originalUrl as written among them.
     pairs += _extra_pairs(a.extra)
     return pairs
@@ -247,14 +267,14 @@ def topic_pairs(t: Topic, scheme: str) -> list[tuple[str, str]]:
 
 def image_pairs(m: Image) -> list[tuple[str, str]]:
     """The (predicate, object) pairs that describe an image."""
-    pairs = [(_TYPE, f"<{SCHEMA}ImageObject>")]
+    pairs = [(_TYPE, _IMAGE_OBJECT)]
     if _is_web_url(m.url):
-        pairs.append((f"<{SCHEMA}contentUrl>", iri(m.url)))
+        pairs.append((_CONTENT_URL, iri(m.url)))
     pairs.append((_vocab("url"), literal(m.url)))
     if m.width is not None:
-        pairs.append((f"<{SCHEMA}width>", literal(m.width)))
+        pairs.append((_WIDTH, literal(m.width)))
     if m.height is not None:
-        pairs.append((f"<{SCHEMA}height>", literal(m.height)))
+        pairs.append((_HEIGHT, literal(m.height)))
     pairs += _extra_pairs(m.extra, "images")
     return pairs
 

@@ -17,13 +17,15 @@ a bounded length of any one text (:data:`MAX_TEXT_CHARS`). Every problem is a
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 import yaml
 
@@ -39,6 +41,7 @@ __all__ = [
     "Document",
     "Source",
     "SourceError",
+    "SourceWalk",
     "find_sources",
     "parse_document",
     "parse_front_matter",
@@ -103,7 +106,7 @@ _PyLoader: Any = _safe_loader(yaml.SafeLoader)
 class Source:
     """One input file: where it is, and its name relative to the build root."""
 
-    path: Path
+    path: str | os.PathLike[str]
     name: str
 
 
@@ -192,7 +195,8 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
     for root in roots:
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {root}")
-    found: dict[str, Path] = {}  # resolved path (as text: pathlib is slow at 100,000 files) -> path given
+    # resolved path (as text: pathlib is slow at 100,000 files) -> path given
+    found: dict[str, str | os.PathLike[str]] = {}
     for root in roots:
         if root.is_file():
             found.setdefault(str(root.resolve()), root)
@@ -205,22 +209,135 @@ def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
                     path = os.path.join(folder, name)
                     resolved = str(Path(path).resolve()) if os.path.islink(path) else os.path.join(real, name)
                     if resolved not in found:
-                        found[resolved] = Path(path)
+                        found[resolved] = path
     if not found:
         return []
     anchors = [r.resolve() if r.is_dir() else r.resolve().parent for r in roots]
     top = os.path.commonpath(anchors)
-    inside = os.path.join(top, "")
-    sources = [
-        Source(
-            path,
-            _clean_name(
-                resolved[len(inside) :] if resolved.startswith(inside) else Path(resolved).relative_to(top).as_posix()
-            ),
-        )
-        for resolved, path in found.items()
-    ]
+    sources = [Source(path, _source_name(resolved, path, top)) for resolved, path in found.items()]
     return sorted(sources, key=lambda s: s.name)
+
+
+def _source_name(resolved: str, path: str | os.PathLike[str], top: str) -> str:
+    """A file's name: its resolved path relative to the build root ``top``.
+
+    A link to a file outside the root is named by where the link is (its
+    target's path says nothing about the build), failing that by its own name.
+    """
+    inside = os.path.join(top, "")
+    if resolved.startswith(inside):
+        rel = resolved[len(inside) :]
+    else:
+        rel = os.path.relpath(os.path.abspath(path), top)
+        if rel.startswith(".."):
+            rel = os.path.basename(path)
+    return _clean_name(Path(rel).as_posix() if os.sep != "/" else rel)
+
+
+class SourceWalk:
+    """The files :func:`find_sources` finds, met one at a time, for corpora larger than memory.
+
+    ``find_sources`` holds every path at once (some 800 MB for a million
+    files); a walk holds one folder's listing per level, and the symbolic links
+    to files (rare). ``len()`` counts the files (one pass over the folders
+    without keeping them); iterating walks again and gives the same sources as
+    ``find_sources``, in the order of their names percent-encoded as source
+    IRIs are (``quote(name, safe="/")``: :func:`graph._identity.source_iri`).
+    Files and folders of one folder are visited by that key, a folder's key
+    ending in ``/`` like every name below it, so the walk meets names in
+    globally sorted order without sorting them all.
+
+    >>> walk = SourceWalk(["seeds"])
+    >>> len(walk), [s.name for s in walk] == [s.name for s in find_sources(["seeds"])]
+    (2, True)
+    """
+
+    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        self.roots = [Path(p) for p in paths]
+        for root in self.roots:
+            if not root.exists():
+                raise FileNotFoundError(f"no such file or folder: {root}")
+        anchors = [r.resolve() if r.is_dir() else r.resolve().parent for r in self.roots]
+        self.top = os.path.commonpath(anchors) if anchors else ""
+        self._count: int | None = None
+        self._links: list[tuple[str, Source]] = []  # symbolic links to files, sorted: they join the walk in order
+
+    def __len__(self) -> int:
+        if self._count is None:
+            count = 0
+            links: dict[str, tuple[str, Source]] = {}
+            for root in self._folders():
+                for folder, dirs, files in os.walk(root):
+                    dirs[:] = [d for d in dirs if not d.startswith(".")]
+                    for name in files:
+                        if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                            path = os.path.join(folder, name)
+                            if not os.path.islink(path):
+                                count += 1
+                            elif not self._walked(resolved := str(Path(path).resolve())):
+                                links.setdefault(resolved, self._keyed(resolved, path))
+            for root in self.roots:
+                if root.is_file() and not self._walked(resolved := str(root.resolve())):
+                    links.setdefault(resolved, self._keyed(resolved, str(root)))
+            self._links = sorted(links.values(), key=lambda keyed: keyed[0])
+            self._count = count + len(self._links)
+        return self._count
+
+    def __iter__(self) -> Iterator[Source]:
+        len(self)  # the links, found by the counting pass
+        walks = [self._walk(str(root), str(root.resolve())) for root in self._folders()]
+        for _, source in heapq.merge(iter(self._links), *walks, key=lambda keyed: keyed[0]):
+            yield source
+
+    def _folders(self) -> list[Path]:
+        """The folders to walk: none inside another (its files would come twice)."""
+        folders = {str(root.resolve()): root for root in self.roots if root.is_dir()}
+        return [
+            root
+            for real, root in sorted(folders.items())
+            if not any(real.startswith(os.path.join(other, "")) for other in folders if other != real)
+        ]
+
+    def _walked(self, resolved: str) -> bool:
+        """Whether the walk of some folder meets this (resolved) file as a file of its own."""
+        for root in self._folders():
+            inside = os.path.join(str(root.resolve()), "")
+            if resolved.startswith(inside) and os.path.isfile(resolved):
+                parts = resolved[len(inside) :].split(os.sep)
+                if not any(part.startswith(".") for part in parts) and parts[-1].lower().endswith(SUFFIXES):
+                    return True
+        return False
+
+    def _keyed(self, resolved: str, path: str) -> tuple[str, Source]:
+        name = _source_name(resolved, path, self.top)
+        return quote(name, safe="/"), Source(path, name)
+
+    def _walk(self, folder: str, real: str) -> Iterator[tuple[str, Source]]:
+        """The files under ``folder`` (whose resolved path is ``real``) in key order, as os.walk finds them."""
+        entries: list[tuple[str, str, bool]] = []
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    if entry.name.startswith("."):
+                        continue
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        if not entry.is_symlink():  # os.walk does not follow links to folders
+                            key = quote(_clean_name(entry.name), safe="/") + "/"
+                            entries.append((key, entry.name, True))
+                    elif entry.name.lower().endswith(SUFFIXES) and not entry.is_symlink():
+                        entries.append((quote(_clean_name(entry.name), safe="/"), entry.name, False))
+        except OSError:
+            return  # an unreadable folder: os.walk skips it too
+        entries.sort()
+        for _, name, is_dir in entries:
+            if is_dir:
+                yield from self._walk(os.path.join(folder, name), os.path.join(real, name))
+            else:
+                yield self._keyed(os.path.join(real, name), os.path.join(folder, name))
 
 
 def read_document(source: Source) -> Document:
@@ -328,11 +445,13 @@ def split_front_matter(text: str) -> tuple[str, int | None]:
     first, sep, rest = text.partition("\n")
     if first.rstrip() != "---":
         raise SourceError('no front matter: the file must start with a line "---"', 1, "no-front-matter")
-    match = _FENCE.search(rest)
+    # The closing line: at the very start, or after a newline (a search for "\n" runs at C speed; "^" with
+    # re.M tries every position).
+    match = _FENCE.match(rest) or _FENCE_LINE.search(rest)
     if match is None:
         raise SourceError('the front matter is not closed by a line "---"', text.count("\n") + 1, "not-closed")
-    block = rest[: match.start()]
-    body = rest[match.end() :]
+    block = rest[: match.start(1)]
+    body = rest[match.end(1) :]
     stripped = body.lstrip()
     if not stripped:
         return block, None
@@ -340,14 +459,16 @@ def split_front_matter(text: str) -> tuple[str, int | None]:
     return block, end_line + 1 + body.count("\n", 0, len(body) - len(stripped))
 
 
-_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.M)
+_FENCE = re.compile(r"((?:---|\.\.\.)[ \t]*(?:\n|\Z))")
+_FENCE_LINE = re.compile(r"\n((?:---|\.\.\.)[ \t]*(?:\n|\Z))")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # What YAML 1.1 does not allow raw in a file (PyYAML's reader refuses the whole file).
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _FAST_PATH_CHARS = 256 * 1024
 # A top-level key: plain, or in double or single quotes, then ':' and a space or the end of the line.
 _TOP_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:\[\]{},][^\n]*?))[ \t]*:(?:[ \t]|$)""", re.M)
-_DEEP_PREFIX = re.compile(r"^[ \t?-]{16}", re.M)
+_DEEP_PREFIX = re.compile(r"[ \t?-]{16}")  # at the start of the block, or of a line:
+_DEEP_LINE = re.compile(r"\n[ \t?-]{16}")
 _KEY_AT = re.compile(r"[ \t-]*([^\s:'\"#{}\[\],][^:\n]{0,80}?)[ \t]*:[ \t]")
 _TAB_INDENT = re.compile(r"^ *\t", re.M)
 _LONG_LINE = re.compile(f"^[^\n]{{{MAX_TEXT_CHARS + 1}}}", re.M)
@@ -444,7 +565,7 @@ def _check_shape(block: str, first_line: int) -> None:
             raise SourceError(message, line, "field-too-large")
     # Depth <= brackets + 2 * (longest run of indentation, "- " and "? " + 1): at most 16 + 2 * 17 < MAX_DEPTH.
     brackets = block.count("[") + block.count("{")
-    deep = brackets > 16 or _DEEP_PREFIX.search(block) is not None
+    deep = brackets > 16 or _DEEP_PREFIX.match(block) is not None or _DEEP_LINE.search(block) is not None
     many = 2 * (block.count(",") + block.count("\n") + brackets + block.count("-") + block.count("?") + 1) > MAX_VALUES
     if not (deep or many):
         return

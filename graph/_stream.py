@@ -36,9 +36,8 @@ from ._identity import DEFAULT_BASE, check_base, source_iri
 from ._merge import Corpus
 from ._pipeline import _STATE, CHUNK, _init_worker, _work, map_chunks, paused_gc, worker_count
 from ._progress import Feedback
-from ._rdf import Block, default_blocks, document_blocks
-from ._records import FileRecords
-from ._sources import Source, find_sources
+from ._rdf import PROV, Block, build_iri, default_blocks, document_blocks, iri
+from ._sources import Source, SourceWalk
 
 __all__ = ["STREAM_FORMATS", "StreamResult", "stream_build"]
 
@@ -67,20 +66,24 @@ def _init_stream(base: str, drop: frozenset[str], cache: str | None, formats: tu
 
 
 #: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines, topic IRIs,
-#: the errors of rejected files, stage times.
-StreamChunk = tuple[list[tuple[bytes, bytes]], str, list[str], set[str], list[str], tuple[float, float, float]]
+#: the errors of rejected files, the build's ``prov:used`` lines (default graph), stage times.
+StreamChunk = tuple[list[tuple[bytes, bytes]], str, list[str], set[str], list[str], str, tuple[float, float, float]]
+_USED = f"<{PROV}used>"
 
 
 def _stream_task(chunk: list[Source]) -> StreamChunk:
     """In a worker: a chunk of files to records, and the records to N-Quads and N-Triples text."""
     out, times = _work(chunk)
     formats: tuple[str, ...] = _STATE["formats"]
-    corpus = Corpus(_STATE["base"])  # no other file is known: stubs stay as they are
+    base: str = _STATE["base"]
+    corpus = Corpus(base)  # no other file is known: stubs stay as they are
+    build = iri(build_iri(base))
     new: list[tuple[bytes, bytes]] = []
     quads: list[str] = []
     triples: set[str] = set()
     topics: set[str] = set()
     errors: list[str] = []
+    used: list[str] = []
     with paused_gc():
         for key, payload, hit in out:
             if key is not None and not hit:
@@ -89,13 +92,16 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
             if f.rejected:
                 errors += [str(d) for d in f.diagnostics if d.severity == "error"] or [f"{f.source}: error: rejected"]
             topics.update(t.iri for t in f.topics)
+            used.append(f"{build} {_USED} {iri(source_iri(f.source, base))} .\n")  # every file, rejected or not
             graph, blocks = document_blocks(f, corpus)
             if "nq" in formats:
                 end = f" {graph} .\n"
                 quads.append("".join([f"{s} {p} {o}{end}" for s, pairs in blocks for p, o in pairs]))
             if "nt" in formats:
                 triples.update([f"{s} {p} {o} .\n" for s, pairs in blocks for p, o in pairs])
-    return new, "".join(quads), sorted(triples), topics, errors, times
+    if "nt" in formats:
+        triples.update(used)
+    return new, "".join(quads), sorted(triples), topics, errors, "".join(used), times
 
 
 def stream_build(
@@ -128,35 +134,36 @@ def stream_build(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with fb.stage("find"):
-        sources = find_sources(paths)
-        # N-Quads graphs come in graph-IRI order: so do the files.
-        sources.sort(key=lambda s: source_iri(s.name, base))
-    names = [s.name for s in sources]
+        # Met one at a time, in graph-IRI order (the order of the N-Quads graphs): never all held.
+        sources = SourceWalk(paths)
+        total = len(sources)
     store = RecordCache(cache) if cache is not None else None
     cache_arg = str(store.folder) if store is not None else None
-    result = StreamResult(files=len(sources))
+    result = StreamResult(files=total)
     topics: set[str] = set()
     work = Path(tempfile.mkdtemp(prefix=".stream-", dir=out))
     try:
         runs: list[Path] = []
         pending: list[list[str]] = []
-        pending_lines = 0
+        pending_lines = used_count = 0
         body = open(work / "body.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
-        chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
-        n = worker_count(workers, len(sources))
-        fb.start("streaming", len(sources))
+        used = open(work / "used.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
+        n = worker_count(workers, total)
+        fb.start("streaming", total)
         try:
             with fb.stage("read+parse+rdf"):
-                results = map_chunks(_stream_task, chunks, n, (base, frozenset(drop), cache_arg, formats), _init_stream)
-                for chunk, (chunk_new, quads, lines, chunk_topics, errors, _) in zip(chunks, results, strict=True):
+                init = (base, frozenset(drop), cache_arg, formats)
+                results = map_chunks(_stream_task, _chunks(sources), n, init, _init_stream)
+                for chunk_new, quads, lines, chunk_topics, errors, used_lines, _ in results:
                     if store is not None and chunk_new:
                         store.put(chunk_new)
                     topics |= chunk_topics
                     result.rejected += len(errors)
                     for error in errors:  # a bad file is said at once, even with --quiet
                         fb.error(error)
-                    if body is not None:
+                    if body is not None and used is not None:
                         body.write(quads)
+                        used.write(used_lines)
                         result.quads += quads.count("\n")
                     if lines:
                         pending.append(lines)
@@ -164,16 +171,19 @@ def stream_build(
                         if pending_lines >= RUN_LINES:
                             runs.append(_write_run(work, len(runs), heapq.merge(*pending)))
                             pending, pending_lines = [], 0
-                    fb.advance(len(chunk))
+                    done = used_lines.count("\n")
+                    used_count += done
+                    fb.advance(done)
         finally:
             fb.finish()
-            if body is not None:
-                body.close()
+            for f in (body, used):
+                if f is not None:
+                    f.close()
         if store is not None:
             store.close()
-        corpus = Corpus(base, topics=dict.fromkeys(sorted(topics)), files=[FileRecords(name) for name in names])
+        # What belongs to no file, but the build's prov:used (one per file, written above as the files came).
+        corpus = Corpus(base, topics=dict.fromkeys(sorted(topics)))
         defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
-        del corpus
         written: list[Path] = []
         with fb.stage("write"):
             if "nt" in formats:
@@ -186,12 +196,18 @@ def stream_build(
             if "nq" in formats:
                 target = out / "graph.nq"
                 tmp = work / "graph.nq"
+                build = iri(build_iri(base))
                 with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-                    f.writelines(_lines(defaults, " .\n"))
-                    with open(work / "body.nq", encoding="utf-8", newline="\n") as rest:
-                        shutil.copyfileobj(rest, f, 1 << 20)
+                    for subject, pairs in defaults:
+                        # The build's block: its pairs sorted, prov:used among them where it sorts.
+                        before = [(p, o) for p, o in pairs if p < _USED] if subject == build else pairs
+                        f.writelines(_lines([(subject, before)], " .\n"))
+                        if subject == build:
+                            _copy(work / "used.nq", f)
+                            f.writelines(_lines([(subject, [(p, o) for p, o in pairs if p > _USED])], " .\n"))
+                    _copy(work / "body.nq", f)
                 _publish(tmp, target)
-                result.quads += sum(len(pairs) for _, pairs in defaults)
+                result.quads += sum(len(pairs) for _, pairs in defaults) + used_count
                 written.append(target)
         result.written = tuple(written)
         fb.count("files read", result.files)
@@ -199,6 +215,23 @@ def stream_build(
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _chunks(sources: Iterable[Source]) -> Iterator[list[Source]]:
+    """``sources`` in lists of :data:`CHUNK`, made as they are needed."""
+    chunk: list[Source] = []
+    for source in sources:
+        chunk.append(source)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _copy(path: Path, target: IO[str]) -> None:
+    with open(path, encoding="utf-8", newline="\n") as f:
+        shutil.copyfileobj(f, target, 1 << 20)
 
 
 def _lines(blocks: Iterable[Block], end: str) -> Iterator[str]:

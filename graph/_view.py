@@ -287,7 +287,8 @@ _SPACING = 22.0
 def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     """Node positions (integers, vis-network units) for a graph too large for browser physics.
 
-    Linear in the graph's size, pure Python, deterministic. The best connected
+    Linear in the graph's size (but for sorting the nodes), pure Python, and
+    deterministic: a function of the nodes and edges, whatever their order. The best connected
     nodes (providers, topics, hub articles) are laid out by a small
     force-directed pass, weighted by how many nodes they share; every other
     node is then placed, breadth first, on a sunflower spiral around the
@@ -303,7 +304,7 @@ def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     >>> layout(g) == pos
     True
     """
-    order = list(g)
+    order = sorted(g)  # not g's order: a subgraph view iterates a set, which varies with the hash seed
     if not order:
         return {}
     rank = {n: i for i, n in enumerate(order)}

@@ -66,3 +66,26 @@ def test_every_sample_builds_and_every_article_is_a_node(samples: Path):
             count += 1
     assert count > 80
     assert all(iri in nodes for iri in kg.corpus.articles)
+
+
+def test_fast_edge_insertion_lays_out_the_graph_as_networkx_does(samples: Path):
+    """``to_networkx`` fills the adjacency itself: the same graph, in the same order, as networkx's own loop."""
+    import networkx as nx
+
+    from graph._build import article_attrs, to_networkx
+
+    corpus = graph.build([samples, "seeds"]).corpus
+    fast = to_networkx(corpus)
+    slow = nx.MultiDiGraph()
+    slow.add_nodes_from(fast.nodes(data=True))
+    slow.add_edges_from((u, v, k, {"kind": k}) for u, v, k in fast.edges(keys=True))
+    assert list(fast.edges(keys=True, data=True)) == list(slow.edges(keys=True, data=True))
+    assert list(fast.in_edges(keys=True, data=True)) == list(slow.in_edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(fast, slow)
+    u, v, k = next(iter(fast.edges(keys=True)))
+    seen = fast[u][v][k]
+    seen["seen"] = True  # one attribute dictionary per edge, shared by both views
+    assert fast.pred[v][u][k]["seen"]
+    assert all("seen" not in d for *_, d in fast.edges(data=True) if d is not seen)
+    dated = [a for a in corpus.articles.values() if a.date_published is not None]
+    assert dated and all(article_attrs(a)["date"] == a.date_published.strftime("%Y-%m-%dT%H:%M:%SZ") for a in dated)

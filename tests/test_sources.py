@@ -46,6 +46,8 @@ import pickle  # noqa: E402
 import time  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from graph._sources import (  # noqa: E402
     MAX_DEPTH,
@@ -213,3 +215,57 @@ def test_libyaml_nesting_limit_is_reported_as_too_deep_with_its_line():
     error = _error("---\ntitle: x\na: " + "[" * 2_000 + "]" * 2_000 + "\n---\n")
     assert error.code == "too-deep", error
     assert error.line == 3
+
+
+@given(st.lists(st.sampled_from(["---", "...", "\n", " ", "\t", "a", "-", ".", "?", "[", " " * 16]), max_size=40))
+def test_fence_and_depth_searches_find_what_multiline_anchors_find(pieces: list[str]):
+    """The closing-line and deep-indent searches look after a "\\n" instead of anchoring "^" with re.M."""
+    import re
+
+    from graph import _sources
+
+    text = "".join(pieces)
+    old_fence = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.M).search(text)
+    new_fence = _sources._FENCE.match(text) or _sources._FENCE_LINE.search(text)
+    assert (old_fence is None) == (new_fence is None)
+    if old_fence is not None and new_fence is not None:
+        assert (old_fence.start(), old_fence.end()) == (new_fence.start(1), new_fence.end(1))
+    old_deep = re.compile(r"^[ \t?-]{16}", re.M).search(text) is not None
+    assert old_deep == bool(_sources._DEEP_PREFIX.match(text) or _sources._DEEP_LINE.search(text))
+
+
+def _tricky_tree(root: Path) -> None:
+    """Names that sort differently as text and as paths, hidden parts, other suffixes, links."""
+    for rel in ("a.md", "a/x.md", "a0.md", "a b.md", "a b/c.md", "b/.hidden/x.md", "b/.h.md", "b/y.txt", "b/z.png"):
+        write_article(root, rel, f"---\nwebUrl: https://a.example/{rel}\n---\n")
+    for rel in ("c/d/e/f.yml", "é.md", "a-b.md", "A.md", "%41.md"):
+        write_article(root, rel, f"---\nwebUrl: https://a.example/{rel}\n---\n")
+    os.symlink(root / "a" / "x.md", root / "b" / "link.md")  # a second way to the same file
+    os.symlink(root / "b" / ".hidden" / "x.md", root / "c" / "to-hidden.md")  # a file the walk skips
+    os.symlink(root / "c", root / "b" / "folder-link")  # not followed
+
+
+def test_source_walk_meets_the_files_find_sources_finds_in_source_iri_order(tmp_path: Path):
+    from graph._identity import source_iri
+    from graph._sources import SourceWalk
+
+    _tricky_tree(tmp_path)
+    for paths in (
+        [tmp_path],
+        [tmp_path / "a", tmp_path / "b"],
+        [tmp_path, tmp_path / "a", tmp_path / "a.md"],
+        [tmp_path / "a.md", tmp_path / "b" / "link.md"],
+        [tmp_path / "c"],
+    ):
+        walk = SourceWalk(paths)
+        want = sorted(find_sources(paths), key=lambda s: source_iri(s.name))
+        assert [s.name for s in walk] == [s.name for s in want], paths
+        assert len(walk) == len(want)
+
+
+def test_link_to_a_file_outside_the_build_root_is_named_where_the_link_is(tmp_path: Path):
+    """Regression: such a link made find_sources raise ValueError (a traceback instead of a build)."""
+    write_article(tmp_path / "elsewhere", "x.md", "---\nwebUrl: https://a.example/x\n---\n")
+    write_article(tmp_path / "corpus", "y.md", "---\nwebUrl: https://a.example/y\n---\n")
+    os.symlink(tmp_path / "elsewhere" / "x.md", tmp_path / "corpus" / "x.md")
+    assert [s.name for s in find_sources([tmp_path / "corpus"])] == ["x.md", "y.md"]

@@ -126,6 +126,29 @@ def test_large_page_is_byte_identical_whatever_the_file_order_and_hash_seed(tmp_
     assert pages[0] == pages[1] and b'"laidOut":true' in pages[0]
 
 
+def test_cut_page_layout_does_not_depend_on_the_hash_seed(tmp_path: Path):
+    """Regression: a page cut to under half the graph was laid out in the order of a set (a subgraph view's)."""
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), "--n", "120", "--out", str(corpus)], check=True, capture_output=True
+    )
+    code = (
+        "import sys, graph; from graph._view import LAYOUT_THRESHOLD, page\n"
+        "g = graph.build([sys.argv[1]]).nx\n"
+        "cut = len(g) // 2 - 1\n"
+        "assert cut > LAYOUT_THRESHOLD, (len(g), LAYOUT_THRESHOLD)\n"
+        "sys.stdout.write(page(g, max_nodes=cut))"
+    )
+    pages = []
+    for seed in ("1", "2", "3"):
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(corpus)], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True
+        )
+        assert run.returncode == 0, run.stderr.decode()
+        pages.append(run.stdout)
+    assert pages[0] == pages[1] == pages[2] and b'"laidOut":true' in pages[0]
+
+
 def test_layout_is_deterministic_and_places_every_node():
     g = graph.build([ROOT / "seeds"]).nx
     pos = layout(g)

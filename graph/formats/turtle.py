@@ -90,24 +90,23 @@ def generate(source: Exportable) -> Iterator[str]:
 def block(subject: str, pairs: list[tuple[str, str]]) -> str:
     """One subject with its predicates and objects, in Turtle."""
     c = compact
-    lines = [c(subject)]
-    last = None
     # rdf:type first ("a"), as people write Turtle; otherwise the blocks' sorted order.
-    if any(predicate == _TYPE for predicate, _ in pairs):
+    if pairs and pairs[0][0] != _TYPE and any(predicate == _TYPE for predicate, _ in pairs):
         pairs = [pair for pair in pairs if pair[0] == _TYPE] + [pair for pair in pairs if pair[0] != _TYPE]
+    out = [c(subject)]
+    last = None
     for predicate, obj in pairs:
-        if predicate == last:
-            lines[-1] += ","
-            lines.append(f"        {c(obj)}")
-            continue
-        if last is not None:
-            lines[-1] += " ;"
-        p = _PREDICATES.get(predicate)
-        if p is None:
-            p = _PREDICATES[predicate] = "a" if predicate == _TYPE else c(predicate)
-        lines.append(f"    {p} {c(obj)}")
-        last = predicate
-    return "\n".join(lines) + " .\n\n"
+        if predicate == last:  # another object of the same predicate
+            out.append(",\n        ")
+        else:
+            p = _PREDICATES.get(predicate)
+            if p is None:
+                p = _PREDICATES[predicate] = "a" if predicate == _TYPE else c(predicate)
+            out.append(f"\n    {p} " if last is None else f" ;\n    {p} ")
+            last = predicate
+        out.append(c(obj))
+    out.append(" .\n\n")
+    return "".join(out)
 
 
 # Predicate term -> how it is written (predicates are few: a small memo).
