@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import yaml
 
@@ -313,28 +313,38 @@ class SourceWalk:
         return quote(name, safe="/"), Source(path, name)
 
     def _walk(self, folder: str, real: str) -> Iterator[tuple[str, Source]]:
-        """The files under ``folder`` (whose resolved path is ``real``) in key order, as os.walk finds them."""
-        entries: list[tuple[str, str, bool]] = []
+        """The files under ``folder`` (whose resolved path is ``real``) in key order, as os.walk finds them.
+
+        A folder's listing is all a walk holds, and a flat folder of a million
+        files is a million entries: each is kept as its key alone (the name
+        comes back by unquoting it), sorted in place.
+        """
+        keys: list[str] = []
+        odd: dict[str, str] = {}  # key -> name, for names the key does not give back (undecodable bytes)
         try:
             with os.scandir(folder) as listing:
                 for entry in listing:
-                    if entry.name.startswith("."):
+                    name = entry.name
+                    if name.startswith("."):
                         continue
                     try:
                         is_dir = entry.is_dir()
                     except OSError:
                         is_dir = False
-                    if is_dir:
-                        if not entry.is_symlink():  # os.walk does not follow links to folders
-                            key = quote(_clean_name(entry.name), safe="/") + "/"
-                            entries.append((key, entry.name, True))
-                    elif entry.name.lower().endswith(SUFFIXES) and not entry.is_symlink():
-                        entries.append((quote(_clean_name(entry.name), safe="/"), entry.name, False))
+                    if is_dir and entry.is_symlink():
+                        continue  # os.walk does not follow links to folders
+                    if not is_dir and (not name.lower().endswith(SUFFIXES) or entry.is_symlink()):
+                        continue
+                    key = quote(_clean_name(name), safe="/") + ("/" if is_dir else "")
+                    if _SURROGATE.search(name):
+                        odd[key] = name
+                    keys.append(key)
         except OSError:
             return  # an unreadable folder: os.walk skips it too
-        entries.sort()
-        for _, name, is_dir in entries:
-            if is_dir:
+        keys.sort()
+        for key in keys:
+            name = odd.get(key) or unquote(key.rstrip("/"))
+            if key.endswith("/"):
                 yield from self._walk(os.path.join(folder, name), os.path.join(real, name))
             else:
                 yield self._keyed(os.path.join(real, name), os.path.join(folder, name))

@@ -240,6 +240,7 @@ def _tricky_tree(root: Path) -> None:
         write_article(root, rel, f"---\nwebUrl: https://a.example/{rel}\n---\n")
     for rel in ("c/d/e/f.yml", "é.md", "a-b.md", "A.md", "%41.md"):
         write_article(root, rel, f"---\nwebUrl: https://a.example/{rel}\n---\n")
+    (root / os.fsdecode(b"\xff-undecodable.md")).write_text("---\nwebUrl: https://a.example/ff\n---\n")
     os.symlink(root / "a" / "x.md", root / "b" / "link.md")  # a second way to the same file
     os.symlink(root / "b" / ".hidden" / "x.md", root / "c" / "to-hidden.md")  # a file the walk skips
     os.symlink(root / "c", root / "b" / "folder-link")  # not followed
