@@ -19,10 +19,10 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from ._pipeline import default_workers, paused_gc
-from ._rdf import Entry, balanced_cuts, block_entries, entry_blocks
+from ._rdf import Describer, Entry, balanced_cuts, block_entries, entry_blocks
 from .formats import WRITERS, Exportable, ntriples, turtle
 
 __all__ = ["PARALLEL_FROM", "write_together"]
@@ -61,12 +61,13 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
         files = {}
         for name in ("ttl", "nt"):
             fd, temps[name] = tempfile.mkstemp(prefix=f".graph.{name}.", suffix=".tmp", dir=out)
-            files[name] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            files[name] = os.fdopen(fd, "wb", buffering=_BUFFER)
         with files["ttl"] as ttl, files["nt"] as nt:
-            ttl.write(turtle.header())
+            ttl.write(turtle.header().encode("utf-8"))
             # The sorted subjects are worked out once, here, and shared with the forked writers;
             # the cuts give each process about the same work (an article's block weighs several images').
-            entries = block_entries(corpus)
+            describer = Describer(corpus.base)
+            entries = block_entries(corpus, describer)
             cuts = balanced_cuts(entries, workers) if workers > 1 else [0, len(entries)]
             parts = [(work / f"{i}.ttl", work / f"{i}.nt") for i in range(1, workers)] if work else []
             children = []
@@ -74,12 +75,14 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
             for i, (ttl_part, nt_part) in enumerate(parts, start=1):
                 assert context is not None
                 child = context.Process(
-                    target=_write_part, args=(source, entries, cuts[i], cuts[i + 1], ttl_part, nt_part), daemon=True
+                    target=_write_part,
+                    args=(source, entries, describer, cuts[i], cuts[i + 1], ttl_part, nt_part),
+                    daemon=True,
                 )
                 child.start()
                 children.append(child)
             try:
-                _write_blocks(source, entries, cuts[0], cuts[1], ttl, nt)
+                _write_blocks(source, entries, describer, cuts[0], cuts[1], ttl, nt)
             finally:
                 for child in children:
                     child.join()
@@ -104,7 +107,7 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     return [name for name in formats if name in ("ttl", "nt")]
 
 
-def _append(piece: Path, target: TextIO) -> None:
+def _append(piece: Path, target: BinaryIO) -> None:
     """Append the file ``piece`` to ``target`` (flushed), in the kernel where it can."""
     with open(piece, "rb") as f:
         size = os.fstat(f.fileno()).st_size
@@ -118,23 +121,30 @@ def _append(piece: Path, target: TextIO) -> None:
         except OSError:  # not between these files here: copy through Python (from where it stopped)
             pass
         if size > 0:
-            shutil.copyfileobj(f, target.buffer, 1 << 22)
-            target.buffer.flush()
+            shutil.copyfileobj(f, target, 1 << 22)
+            target.flush()
 
 
-def _write_part(source: Exportable, entries: list[Entry], start: int, stop: int, ttl_path: Path, nt_path: Path) -> None:
+def _write_part(
+    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, ttl_path: Path, nt_path: Path
+) -> None:
     """In a forked process: write the blocks of ``entries[start:stop]`` into two files."""
-    with (
-        open(ttl_path, "w", encoding="utf-8", newline="\n") as ttl,
-        open(nt_path, "w", encoding="utf-8", newline="\n") as nt,
-    ):
-        _write_blocks(source, entries, start, stop, ttl, nt)
+    with open(ttl_path, "wb", buffering=_BUFFER) as ttl, open(nt_path, "wb", buffering=_BUFFER) as nt:
+        _write_blocks(source, entries, describer, start, stop, ttl, nt)
 
 
-def _write_blocks(source: Exportable, entries: list[Entry], start: int, stop: int, ttl: TextIO, nt: TextIO) -> None:
-    """The blocks of ``entries[start:stop]`` as Turtle (no header) and N-Triples."""
+#: Bytes buffered per file before a write: few, large writes. Each block is encoded alone, so a
+#: block with a character beyond Latin-1 never widens a joined batch of others.
+_BUFFER = 1 << 20
+
+
+def _write_blocks(
+    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, ttl: BinaryIO, nt: BinaryIO
+) -> None:
+    """The blocks of ``entries[start:stop]`` as Turtle (no header) and N-Triples, in UTF-8."""
     block, lines = turtle.block, ntriples.lines
+    write_ttl, write_nt = ttl.write, nt.write
     with paused_gc():
-        for subject, pairs in entry_blocks(source.corpus, entries, start, stop):
-            ttl.write(block(subject, pairs))
-            nt.write(lines(subject, pairs))
+        for subject, pairs in entry_blocks(source.corpus, entries, start, stop, describer):
+            write_ttl(block(subject, pairs).encode("utf-8"))
+            write_nt(lines(subject, pairs).encode("utf-8"))

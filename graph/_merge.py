@@ -8,8 +8,8 @@ content, never on file order or file names.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any
@@ -20,6 +20,7 @@ from ._sources import Diagnostic
 
 __all__ = [
     "Corpus",
+    "Gathering",
     "UrlClaims",
     "combine_claims",
     "group_records",
@@ -71,11 +72,61 @@ def merge(files: Iterable[FileRecords], base: str = DEFAULT_BASE) -> Corpus:
     >>> len(corpus.articles), len(corpus.providers), len(corpus.topics), len(corpus.images)
     (4, 4, 2, 4)
     """
-    files = sorted(files, key=lambda f: f.source)
-    url_map = _url_map(files)
-    files = [resolve_file(f, url_map) for f in files]
-    articles, providers, topics, images = merge_groups(group_records(files))
-    return Corpus(base, articles, providers, topics, images, files)
+    gathering = Gathering(base)
+    for f in files:
+        gathering.add(f)
+    return gathering.corpus()
+
+
+class Gathering:
+    """A corpus gathered file by file: ``merge(files)`` in two steps, :meth:`add` and :meth:`corpus`.
+
+    What can be done before every file is in is done as each comes (a build's
+    files arrive one by one from the worker processes, so this work overlaps
+    their parsing): the URL claims of its article, and its records grouped by
+    IRI. When the files came in name order and no stub is renamed (a stub
+    named by another URL of an article the corpus has in full), which is the
+    common case, those groups are the ones :func:`merge` merges; otherwise they
+    are gathered again, from the files sorted and resolved.
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base
+        self.files: list[FileRecords] = []
+        self.claims: UrlClaims = {}
+        self.groups: Groups = ({}, {}, {}, {})
+        self.in_order = True
+
+    def add(self, f: FileRecords) -> None:
+        """Take one more file's records."""
+        files = self.files
+        if files and f.source < files[-1].source:
+            self.in_order = False
+        files.append(f)
+        if not f.rejected:
+            _claim(self.claims, f.articles[0])
+        if self.in_order:
+            _group(self.groups, f)
+
+    def corpus(self) -> Corpus:
+        """The merged corpus of every file added."""
+        files = self.files
+        if not self.in_order:
+            files.sort(key=_source)  # stable, as sorted(files) was
+        # Canonical URL -> the IRI of the full article known by it. A full article owns its canonical
+        # URL; its other URLs point at it unless they are another full article's canonical URL. A URL
+        # claimed by several full articles goes to the smallest IRI, so the answer is order-free.
+        url_map = {url: iri for url, (_, iri) in self.claims.items()}
+        resolved = [resolve_file(f, url_map) for f in files]
+        groups = self.groups
+        if not self.in_order or any(r is not f for r, f in zip(resolved, files, strict=True)):
+            groups = group_records(resolved)
+        articles, providers, topics, images = merge_groups(groups)
+        return Corpus(self.base, articles, providers, topics, images, resolved)
+
+
+def _source(f: FileRecords) -> str:
+    return f.source
 
 
 #: Records grouped by IRI, one mapping per kind: articles, providers, topics, images.
@@ -90,20 +141,21 @@ def group_records(files: Iterable[FileRecords]) -> Groups:
     Merging a group does not depend on the order of its records, so groups may
     be gathered from files in any order, or from any part of a corpus.
     """
-    articles: dict[str, list[Article]] = defaultdict(list)
-    providers: dict[str, list[Provider]] = defaultdict(list)
-    topics: dict[str, list[Topic]] = defaultdict(list)
-    images: dict[str, list[Image]] = defaultdict(list)
+    groups: Groups = ({}, {}, {}, {})
     for f in files:
-        for article in f.articles:
-            articles[article.iri].append(article)
-        for provider in f.providers:
-            providers[provider.iri].append(provider)
-        for topic in f.topics:
-            topics[topic.iri].append(topic)
-        for image in f.images:
-            images[image.iri].append(image)
-    return articles, providers, topics, images
+        _group(groups, f)
+    return groups
+
+
+def _group(groups: Groups, f: FileRecords) -> None:
+    """Add the records of ``f`` to ``groups``."""
+    for table, records in zip(groups, (f.articles, f.providers, f.topics, f.images), strict=True):
+        for record in records:
+            group = table.get(record.iri)
+            if group is None:
+                table[record.iri] = [record]
+            else:
+                group.append(record)
 
 
 def merge_groups(groups: Groups) -> Merged:
@@ -117,16 +169,6 @@ def merge_groups(groups: Groups) -> Merged:
     )
 
 
-def _url_map(files: Sequence[FileRecords]) -> dict[str, str]:
-    """Canonical URL → IRI of the full article known by it.
-
-    A full article owns its canonical URL; its other URLs point at it unless
-    they are another full article's canonical URL. A URL claimed by several
-    full articles goes to the smallest IRI, so the answer is order-free.
-    """
-    return {url: iri for url, (_, iri) in url_claims(files).items()}
-
-
 def url_claims(files: Iterable[FileRecords]) -> UrlClaims:
     """The :data:`UrlClaims` of the full articles of ``files`` (stubs claim nothing).
 
@@ -137,14 +179,18 @@ def url_claims(files: Iterable[FileRecords]) -> UrlClaims:
     """
     claims: UrlClaims = {}
     for f in files:
-        if f.rejected:
-            continue
-        article = f.articles[0]
-        for rank, url in enumerate(article.urls):
-            claim = (min(rank, 1), article.iri)
-            if url not in claims or claim < claims[url]:
-                claims[url] = claim
+        if not f.rejected:
+            _claim(claims, f.articles[0])
     return claims
+
+
+def _claim(claims: UrlClaims, article: Article) -> None:
+    """Add the claims of a file's own (full) article to ``claims``."""
+    for rank, url in enumerate(article.urls):
+        claim = (min(rank, 1), article.iri)
+        held = claims.get(url)
+        if held is None or claim < held:
+            claims[url] = claim
 
 
 def combine_claims(parts: Iterable[UrlClaims]) -> UrlClaims:
@@ -165,8 +211,14 @@ def resolve_file(f: FileRecords, url_map: Mapping[str, str]) -> FileRecords:
     """
     renamed: dict[str, str] = {}
     articles = []
+    get = url_map.get
     for article in f.articles:
-        iri = next((url_map[u] for u in article.urls if u in url_map), article.iri)
+        iri = article.iri
+        for url in article.urls:  # the node of the first URL the corpus knows, else its own
+            known = get(url)
+            if known is not None:
+                iri = known
+                break
         renamed[article.iri] = iri
         articles.append(article if iri == article.iri else replace(article, iri=iri))
     if not renamed or all(k == v for k, v in renamed.items()):
@@ -181,10 +233,10 @@ def _rank(article: Article) -> tuple[Any, ...]:
 
 
 def _head(article: Article) -> tuple[bool, int, int]:
-    said = sum(
-        v is not None and v != ()
-        for v in (article.title, article.excerpt, article.date_published, article.type, article.provider)
-    )
+    said = 0
+    for v in (article.title, article.excerpt, article.date_published, article.type, article.provider):
+        if v is not None and v != ():
+            said += 1
     return (article.stub, -said, -len(article.extra))
 
 
@@ -221,12 +273,15 @@ def _merge_extra(extras: Iterable[Extra]) -> Extra:
     """Per key, the values of the first record (in rank order) that has the key."""
     chosen: dict[str, list[tuple[str, Any]]] = {}
     for extra in extras:
-        keys_here: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        mine: dict[str, list[tuple[str, Any]]] = {}  # the keys this record is the first to have
         for pair in extra:
-            keys_here[pair[0]].append(pair)
-        for key, pairs in keys_here.items():
-            chosen.setdefault(key, pairs)
-    return tuple(pair for key in sorted(chosen) for pair in chosen[key])
+            key = pair[0]
+            pairs = mine.get(key)
+            if pairs is not None:
+                pairs.append(pair)
+            elif key not in chosen:
+                mine[key] = chosen[key] = [pair]
+    return tuple([pair for key in sorted(chosen) for pair in chosen[key]])
 
 
 def _merge_articles(records: list[Article]) -> Article:
@@ -234,21 +289,36 @@ def _merge_articles(records: list[Article]) -> Article:
         return records[0]
     records = _ranked(records)
     winner = records[0]
+    # The first value said, in rank order, of each single-valued field.
+    title = excerpt = date_published = kind = provider = None
+    for r in records:
+        if title is None:
+            title = r.title
+        if excerpt is None:
+            excerpt = r.excerpt
+        if date_published is None:
+            date_published = r.date_published
+        if kind is None:
+            kind = r.type
+        if provider is None:
+            provider = r.provider
+    urls: set[str] = set().union(*[r.urls for r in records])
+    urls.discard(winner.url)
     return Article(
         iri=winner.iri,
         url=winner.url,
-        title=_first(r.title for r in records),
-        excerpt=_first(r.excerpt for r in records),
-        date_published=_first(r.date_published for r in records),
-        type=_first(r.type for r in records),
-        provider=_first(r.provider for r in records),
-        topics=_union(r.topics for r in records),
-        images=_union(r.images for r in records),
-        related=_union(r.related for r in records),
-        urls=(winner.url, *sorted({u for r in records for u in r.urls} - {winner.url})),
+        title=title,
+        excerpt=excerpt,
+        date_published=date_published,
+        type=kind,
+        provider=provider,
+        topics=_union([r.topics for r in records]),
+        images=_union([r.images for r in records]),
+        related=_union([r.related for r in records]),
+        urls=(winner.url, *sorted(urls)),
         stub=all(r.stub for r in records),
-        sources=_union(r.sources for r in records),
-        extra=_merge_extra(r.extra for r in records),
+        sources=_union([r.sources for r in records]),
+        extra=_merge_extra([r.extra for r in records]),
     )
 
 
@@ -258,7 +328,16 @@ def _merge_providers(records: list[Provider]) -> Provider:
         return first
     # Many files say the same of a provider: count the names with every record, merge the distinct ones
     # (two records with the same sort key are the same record, so dropping repeats changes nothing).
-    said = Counter(records)
+    # Counted by their fields (iri aside: one group, one IRI) as a tuple: the same classes as the records'
+    # own equality, at C speed. Each class is counted under its first record.
+    counted: dict[tuple[Any, ...], list[Any]] = {}
+    for r in records:
+        seen = counted.get((r.domain, r.name, r.images, r.extra))
+        if seen is None:
+            counted[(r.domain, r.name, r.images, r.extra)] = [r, 1]
+        else:
+            seen[1] += 1
+    said = dict(counted.values())
     real: Counter[str] = Counter()
     named: Counter[str] = Counter()
     for r, times in said.items():
@@ -309,7 +388,7 @@ def _merge_images(records: list[Image]) -> Image:
 
 
 def _union(tuples: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
-    return tuple(sorted({item for t in tuples for item in t}))
+    return tuple(sorted(set().union(*tuples)))
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from ._cache import RecordCache, dump, load, record_key
 from ._identity import DEFAULT_BASE, check_base
-from ._merge import Corpus, merge
+from ._merge import Corpus, Gathering
 from ._progress import Feedback
 from ._records import FileRecords, extract
 from ._sources import MAX_FILE_BYTES, Source, find_sources, parse_document, read_document
@@ -302,6 +302,9 @@ def read_corpus(
         with fb.stage("find"):
             sources = find_sources(paths)
         with fb.stage("read+parse"):
-            files = list(process_files(sources, base, frozenset(drop), workers=workers, cache=cache, feedback=fb))
+            # Records are gathered for the merge as they come, while the workers parse on.
+            gathering = Gathering(base)
+            for f in process_files(sources, base, frozenset(drop), workers=workers, cache=cache, feedback=fb):
+                gathering.add(f)
         with fb.stage("merge"):
-            return merge(files, base)
+            return gathering.corpus()

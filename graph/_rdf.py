@@ -18,10 +18,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ._identity import safe_iri, source_iri, topic_scheme_iri
+from ._identity import DEFAULT_BASE, safe_iri, source_iri, topic_scheme_iri
 from ._merge import Corpus
 from ._records import Article, Extra, FileRecords, Image, Provider, Scalar, Topic
 
@@ -30,6 +31,7 @@ __all__ = [
     "PREFIXES",
     "VOCAB",
     "Block",
+    "Describer",
     "Entry",
     "balanced_cuts",
     "block_entries",
@@ -122,7 +124,10 @@ def iri(value: str) -> str:
     >>> iri("https://example.com/a b\u2028")
     '<https://example.com/a%20b%E2%80%A8>'
     """
-    return f"<{_ODD_IN_IRI.sub(_percent, safe_iri(value))}>"
+    text = safe_iri(value)
+    if not text.isascii():  # the characters _ODD_IN_IRI finds are all beyond ASCII
+        text = _ODD_IN_IRI.sub(_percent, text)
+    return f"<{text}>"
 
 
 def _percent(match: re.Match[str]) -> str:
@@ -143,10 +148,20 @@ def literal(value: Scalar) -> str:
     >>> literal("say \\"hi\\"\\n"), literal(42), literal(True)
     ('"say \\\\"hi\\\\"\\\\n"', '"42"^^<http://www.w3.org/2001/XMLSchema#integer>', '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>')
     """
-    if type(value) is str:  # most literals: checked first
-        return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
+    kind = type(value)
+    if kind is str:  # most literals: checked first
+        return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'  # type: ignore[arg-type]
+    if kind is int:  # a feed's numbers are few (scores, sizes): made once each
+        term = _INTEGERS.get(value)
+        if term is None:
+            term = f'"{value}"^^<{XSD}integer>'
+            if len(_INTEGERS) < 65536:
+                _INTEGERS[value] = term
+        return term
+    if kind is dt.datetime:
+        return f'"{_instant(value)}"^^<{XSD}dateTime>'  # type: ignore[arg-type]
     if isinstance(value, bool):
-        return f'"{"true" if value else "false"}"^^<{XSD}boolean>'
+        return _TRUE if value else _FALSE
     if isinstance(value, int):
         return f'"{value}"^^<{XSD}integer>'
     if isinstance(value, float):
@@ -157,8 +172,15 @@ def literal(value: Scalar) -> str:
     return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'
 
 
+_TRUE = f'"true"^^<{XSD}boolean>'
+_FALSE = f'"false"^^<{XSD}boolean>'
+# int -> its literal (``type(value) is int`` only: True, equal to 1, never looks here).
+_INTEGERS: dict[int, str] = {}
+
+
 def _instant(value: dt.datetime) -> str:
-    value = value.astimezone(dt.UTC)
+    if value.tzinfo is not dt.UTC:  # records hold UTC already: then there is nothing to convert
+        value = value.astimezone(dt.UTC)
     # Not strftime: its %Y does not pad years before 1000, and xsd:dateTime needs four digits.
     text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
     if value.microsecond:
@@ -182,14 +204,25 @@ def vocab_key(predicate: str) -> str | None:
     return unquote(predicate[len(VOCAB) :])
 
 
-@lru_cache(maxsize=4096)  # keys are few
 def _predicate(key: str, scope: str = "") -> str:
-    name = f"{scope}.{key}" if scope else key
-    return f"<{FIELD_PREDICATES[name]}>" if name in FIELD_PREDICATES else _vocab(key)
+    """The predicate term of an input key (``scope``: where the key is, ``provider`` or ``images``)."""
+    known = _PREDICATES[scope]
+    term = known.get(key)
+    if term is None:
+        name = f"{scope}.{key}" if scope else key
+        term = f"<{FIELD_PREDICATES[name]}>" if name in FIELD_PREDICATES else _vocab(key)
+        if len(known) < 4096:  # keys are few; a hostile corpus of a million keys must not grow this
+            known[key] = term
+    return term
+
+
+# Input key → predicate term, per scope: a plain dict (faster than a cache wrapper in the hot loop).
+_PREDICATES: dict[str, dict[str, str]] = {"": {}, "provider": {}, "images": {}}
 
 
 def _extra_pairs(extra: Extra, scope: str = "") -> list[tuple[str, str]]:
-    return [(_predicate(key, scope), literal(value)) for key, value in extra]
+    known = _PREDICATES[scope]
+    return [(known.get(key) or _predicate(key, scope), literal(value)) for key, value in extra]
 
 
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -213,78 +246,170 @@ def build_iri(base: str) -> str:
     return f"{base}build"
 
 
-def article_pairs(a: Article, base: str, primary: str | None = None) -> list[tuple[str, str]]:
-    """The (predicate, object) pairs that describe an article.
+class Describer:
+    """Records to (predicate, object) pairs, for one base IRI.
 
-    ``primary`` is the canonical URL of the node the record is (default: the
-    record's own): it is ``schema:url``; the article's other canonical URLs are
-    ``ng:url`` (IRIs). The URLs as written are kept too (``ng:webUrl``, ...).
+    A build names every node several times (as a subject, and as the object of
+    each edge to it) and every source file twice or more: with ``remember``
+    their terms are made once and kept, so keep one describer for one corpus
+    (its memory grows with the nodes it has named). Without, nothing is kept
+    beyond the bounded cache of :func:`iri`.
+
+    >>> d = Describer("https://newsgraph.example/id/")
+    >>> d.term("https://newsgraph.example/id/topic/ai"), d.source("2021/a b.md")
+    ('<https://newsgraph.example/id/topic/ai>', '<https://newsgraph.example/id/source/2021/a%20b.md>')
     """
-    primary = a.url if primary is None else primary
-    pairs = [(_TYPE, _NEWS_ARTICLE)]
-    other_url = _vocab("url")
-    for url in dict.fromkeys((a.url, *a.urls)):
-        pairs.append((_URL if url == primary else other_url, _url_term(url)))
-    if a.type == "video":
-        pairs.append((_TYPE, _VIDEO_OBJECT))
-    if a.title is not None:
-        pairs.append((_HEADLINE, literal(a.title)))
-    if a.excerpt is not None:
-        pairs.append((_ABSTRACT, literal(a.excerpt)))
-    if a.date_published is not None:
-        pairs.append((_DATE_PUBLISHED, literal(a.date_published)))
-    if a.type is not None:
-        pairs.append((_vocab("type"), literal(a.type)))
-    if a.provider:
-        pairs.append((_PUBLISHER, iri(a.provider)))
-    pairs += [(_ABOUT, iri(t)) for t in a.topics]
-    pairs += [(_IMAGE, iri(m)) for m in a.images]
-    pairs += [(_RELATION, iri(r)) for r in a.related]
-    pairs += [(_SOURCE, iri(source_iri(s, base))) for s in a.sources]
-    # Every other field, webUrl and originalUrl as written among them.
-    pairs += _extra_pairs(a.extra)
-    return pairs
+
+    __slots__ = ("base", "scheme", "terms", "sources", "describe")
+
+    def __init__(self, base: str, remember: bool = True) -> None:
+        self.base = base
+        self.scheme = iri(topic_scheme_iri(base))
+        #: IRI of a node → its term; source name → its IRI's term (``None``: not remembered).
+        self.terms: dict[str, str] | None = {} if remember else None
+        self.sources: dict[str, str] | None = {} if remember else None
+        #: The describing method of each kind of record: articles, providers, topics, images.
+        self.describe: tuple[Callable[[Any], list[tuple[str, str]]], ...] = (
+            self.article,
+            self.provider,
+            self.topic,
+            self.image,
+        )
+
+    def term(self, value: str) -> str:
+        """``iri(value)``, remembered: the term of a node's IRI."""
+        terms = self.terms
+        if terms is None:
+            return iri(value)
+        term = terms.get(value)
+        if term is None:
+            term = terms[value] = iri(value)
+        return term
+
+    def source(self, name: str) -> str:
+        """The term of the IRI of the source file ``name``."""
+        sources = self.sources
+        if sources is None:
+            return iri(source_iri(name, self.base))
+        term = sources.get(name)
+        if term is None:
+            term = sources[name] = iri(source_iri(name, self.base))
+        return term
+
+    def article(self, a: Article, primary: str | None = None) -> list[tuple[str, str]]:
+        """The (predicate, object) pairs that describe an article.
+
+        ``primary`` is the canonical URL of the node the record is (default: the
+        record's own): it is ``schema:url``; the article's other canonical URLs are
+        ``ng:url`` (IRIs). The URLs as written are kept too (``ng:webUrl``, ...).
+        """
+        # The hot loop of every RDF export: terms of nodes looked up where they were made already.
+        known = self.terms if self.terms is not None else {}
+        term = self.term
+        primary = a.url if primary is None else primary
+        pairs = [(_TYPE, _NEWS_ARTICLE)]
+        urls = a.urls
+        if len(urls) == 1 and urls[0] == a.url:
+            pairs.append((_URL if a.url == primary else _OTHER_URL, _url_term(a.url)))
+        else:
+            for url in dict.fromkeys((a.url, *urls)):
+                pairs.append((_URL if url == primary else _OTHER_URL, _url_term(url)))
+        if a.type == "video":
+            pairs.append((_TYPE, _VIDEO_OBJECT))
+        if a.title is not None:
+            pairs.append((_HEADLINE, literal(a.title)))
+        if a.excerpt is not None:
+            pairs.append((_ABSTRACT, literal(a.excerpt)))
+        if a.date_published is not None:
+            pairs.append((_DATE_PUBLISHED, literal(a.date_published)))
+        if a.type is not None:
+            pairs.append((_TYPE_FIELD, literal(a.type)))
+        if a.provider:
+            pairs.append((_PUBLISHER, known.get(a.provider) or term(a.provider)))
+        pairs += [(_ABOUT, known.get(t) or term(t)) for t in a.topics]
+        pairs += [(_IMAGE, known.get(m) or term(m)) for m in a.images]
+        pairs += [(_RELATION, known.get(r) or term(r)) for r in a.related]
+        pairs += [(_SOURCE, self.source(s)) for s in a.sources]
+        # Every other field, webUrl and originalUrl as written among them.
+        pairs += _extra_pairs(a.extra)
+        return pairs
+
+    def provider(self, p: Provider) -> list[tuple[str, str]]:
+        """The (predicate, object) pairs that describe a provider."""
+        pairs = [(_TYPE, _ORGANIZATION), (_vocab("domain"), literal(p.domain))]
+        if p.name is not None:
+            pairs.append((_NAME, literal(p.name)))
+        pairs += [(_LOGO, self.term(m)) for m in p.images]
+        pairs += _extra_pairs(p.extra, "provider")
+        return pairs
+
+    def topic(self, t: Topic) -> list[tuple[str, str]]:
+        """The (predicate, object) pairs that describe a topic."""
+        return [(_TYPE, _CONCEPT), (_PREF_LABEL, literal(t.label)), (_IN_SCHEME, self.scheme)]
+
+    def image(self, m: Image) -> list[tuple[str, str]]:
+        """The (predicate, object) pairs that describe an image."""
+        pairs = [(_TYPE, _IMAGE_OBJECT)]
+        if _is_web_url(m.url):
+            pairs.append((_CONTENT_URL, iri(m.url)))
+        pairs.append((_vocab("url"), literal(m.url)))
+        if m.width is not None:
+            pairs.append((_WIDTH, literal(m.width)))
+        if m.height is not None:
+            pairs.append((_HEIGHT, literal(m.height)))
+        pairs += _extra_pairs(m.extra, "images")
+        return pairs
+
+    def source_block(self, f: FileRecords) -> Block:
+        """A source file: a ``schema:DigitalDocument`` whose main entity is its article (if it gave one)."""
+        pairs = [(_TYPE, _DIGITAL_DOCUMENT), (_IDENTIFIER, literal(f.source))]
+        if not f.rejected:
+            pairs.append((_MAIN_ENTITY, self.term(f.articles[0].iri)))
+        return self.source(f.source), sorted(pairs)
+
+
+_OTHER_URL = f"<{VOCAB}url>"
+_TYPE_FIELD = f"<{VOCAB}type>"
+_ORGANIZATION = f"<{SCHEMA}Organization>"
+_NAME = f"<{SCHEMA}name>"
+_LOGO = f"<{SCHEMA}logo>"
+_CONCEPT = f"<{SKOS}Concept>"
+_PREF_LABEL = f"<{SKOS}prefLabel>"
+_IN_SCHEME = f"<{SKOS}inScheme>"
+_DIGITAL_DOCUMENT = f"<{SCHEMA}DigitalDocument>"
+_IDENTIFIER = f"<{DCTERMS}identifier>"
+_MAIN_ENTITY = f"<{SCHEMA}mainEntity>"
+
+
+@lru_cache(maxsize=16)
+def _describer(base: str) -> Describer:
+    """A describer that remembers nothing, for the functions below (one per base)."""
+    return Describer(base, remember=False)
+
+
+def article_pairs(a: Article, base: str, primary: str | None = None) -> list[tuple[str, str]]:
+    """The (predicate, object) pairs that describe an article (:meth:`Describer.article`)."""
+    return _describer(base).article(a, primary)
 
 
 def provider_pairs(p: Provider) -> list[tuple[str, str]]:
     """The (predicate, object) pairs that describe a provider."""
-    pairs = [(_TYPE, f"<{SCHEMA}Organization>"), (_vocab("domain"), literal(p.domain))]
-    if p.name is not None:
-        pairs.append((f"<{SCHEMA}name>", literal(p.name)))
-    pairs += [(f"<{SCHEMA}logo>", iri(m)) for m in p.images]
-    pairs += _extra_pairs(p.extra, "provider")
-    return pairs
+    return _describer(DEFAULT_BASE).provider(p)
 
 
 def topic_pairs(t: Topic, scheme: str) -> list[tuple[str, str]]:
     """The (predicate, object) pairs that describe a topic."""
-    return [
-        (_TYPE, f"<{SKOS}Concept>"),
-        (f"<{SKOS}prefLabel>", literal(t.label)),
-        (f"<{SKOS}inScheme>", iri(scheme)),
-    ]
+    return [(_TYPE, _CONCEPT), (_PREF_LABEL, literal(t.label)), (_IN_SCHEME, iri(scheme))]
 
 
 def image_pairs(m: Image) -> list[tuple[str, str]]:
     """The (predicate, object) pairs that describe an image."""
-    pairs = [(_TYPE, _IMAGE_OBJECT)]
-    if _is_web_url(m.url):
-        pairs.append((_CONTENT_URL, iri(m.url)))
-    pairs.append((_vocab("url"), literal(m.url)))
-    if m.width is not None:
-        pairs.append((_WIDTH, literal(m.width)))
-    if m.height is not None:
-        pairs.append((_HEIGHT, literal(m.height)))
-    pairs += _extra_pairs(m.extra, "images")
-    return pairs
+    return _describer(DEFAULT_BASE).image(m)
 
 
 def source_block(f: FileRecords, base: str) -> Block:
     """A source file: a ``schema:DigitalDocument`` whose main entity is its article (if it gave one)."""
-    pairs = [(_TYPE, f"<{SCHEMA}DigitalDocument>"), (f"<{DCTERMS}identifier>", literal(f.source))]
-    if not f.rejected:
-        pairs.append((f"<{SCHEMA}mainEntity>", iri(f.articles[0].iri)))
-    return iri(source_iri(f.source, base)), sorted(pairs)
+    return _describer(base).source_block(f)
 
 
 def _blocks(
@@ -292,20 +417,20 @@ def _blocks(
     providers: Iterable[Provider],
     topics: Iterable[Topic],
     images: Iterable[Image],
-    base: str,
+    describer: Describer,
     primary: dict[str, Article] | None = None,
 ) -> Iterator[Block]:
-    scheme = topic_scheme_iri(base)
+    term = describer.term
     by_subject: dict[str, set[tuple[str, str]]] = {}
     for a in articles:
         url = primary[a.iri].url if primary is not None and a.iri in primary else None
-        by_subject.setdefault(iri(a.iri), set()).update(article_pairs(a, base, url))
+        by_subject.setdefault(term(a.iri), set()).update(describer.article(a, url))
     for p in providers:
-        by_subject.setdefault(iri(p.iri), set()).update(provider_pairs(p))
+        by_subject.setdefault(term(p.iri), set()).update(describer.provider(p))
     for t in topics:
-        by_subject.setdefault(iri(t.iri), set()).update(topic_pairs(t, scheme))
+        by_subject.setdefault(term(t.iri), set()).update(describer.topic(t))
     for m in images:
-        by_subject.setdefault(iri(m.iri), set()).update(image_pairs(m))
+        by_subject.setdefault(term(m.iri), set()).update(describer.image(m))
     for subject in sorted(by_subject):
         yield subject, sorted(by_subject[subject])
 
@@ -323,33 +448,37 @@ def merged_blocks(corpus: Corpus, part: tuple[int, int] = (0, 1)) -> Iterator[Bl
     >>> subject.startswith("<https://newsgraph.example/id/article/")
     True
     """
-    entries = block_entries(corpus)
+    describer = Describer(corpus.base)
+    entries = block_entries(corpus, describer)
     i, n = part
-    yield from entry_blocks(corpus, entries, len(entries) * i // n, len(entries) * (i + 1) // n)
+    cuts = balanced_cuts(entries, n)
+    yield from entry_blocks(corpus, entries, cuts[i], cuts[i + 1], describer)
 
 
-#: What :func:`merged_blocks` makes its blocks from: (subject, what, data) sorted by subject,
-#: ``what`` 0 for a node (data: its records), 1 for a source file, 2 for a ready block (data: its pairs).
+#: What :func:`merged_blocks` makes its blocks from: (subject, what, data) sorted by subject.
+#: ``what`` 0 to 3 for a node's record (an article, provider, topic or image: entries of one
+#: subject are one block), 4 for a source file (data: its records), 5 for a ready block (data: its pairs).
 Entry = tuple[str, int, Any]
+_SOURCE_ENTRY = 4
+_READY_ENTRY = 5
 
 
-def block_entries(corpus: Corpus) -> list[Entry]:
+def block_entries(corpus: Corpus, describer: Describer | None = None) -> list[Entry]:
     """The subjects of :func:`merged_blocks`, sorted, each with what its block is made from.
 
     The blocks are made one at a time, in subject order, and never all held at
     once: only this (light) list is sorted. Same blocks, same order as sorting
     every block of ``_blocks(...)``, the source blocks and the defaults.
     """
-    base = corpus.base
-    nodes: dict[str, list[tuple[int, Any]]] = {}
+    d = describer if describer is not None else Describer(corpus.base)
+    term = d.term
+    entries: list[Entry] = []
     for kind, table in enumerate((corpus.articles, corpus.providers, corpus.topics, corpus.images)):
-        for record in table.values():
-            nodes.setdefault(iri(record.iri), []).append((kind, record))
-    entries: list[Entry] = [(subject, 0, nodes[subject]) for subject in sorted(nodes)]
-    del nodes
-    entries += [(iri(source_iri(f.source, base)), 1, f) for f in corpus.files]
-    entries += [(subject, 2, pairs) for subject, pairs in default_blocks(corpus)]
-    entries.sort(key=lambda entry: entry[0])  # stable, as sorting the blocks was
+        entries += [(term(record.iri), kind, record) for record in table.values()]
+    source = d.source
+    entries += [(source(f.source), _SOURCE_ENTRY, f) for f in corpus.files]
+    entries += [(subject, _READY_ENTRY, pairs) for subject, pairs in default_blocks(corpus, d)]
+    entries.sort(key=itemgetter(0))  # stable: a subject's records stay in kind order, then files, then defaults
     return entries
 
 
@@ -357,9 +486,10 @@ def balanced_cuts(entries: Sequence[Entry], n: int) -> list[int]:
     """``n + 1`` indexes cutting ``entries`` into ``n`` contiguous slices of about equal work.
 
     Work is counted in (predicate, object) pairs, roughly: an article's block
-    is several times an image's, so equal numbers of entries would not do.
+    is several times an image's, so equal numbers of entries would not do. A
+    cut never falls between the records of one node.
 
-    >>> balanced_cuts([("a", 1, None)] * 10, 3)
+    >>> balanced_cuts([("a", 4, None)] * 10, 3)
     [0, 4, 7, 10]
     """
     weights = [_weight(what, data) for _, what, data in entries]
@@ -367,78 +497,90 @@ def balanced_cuts(entries: Sequence[Entry], n: int) -> list[int]:
     cuts = [0]
     done = 0
     for index, weight in enumerate(weights):
-        if len(cuts) < n and done >= total * len(cuts) / n:
+        if len(cuts) < n and done >= total * len(cuts) / n and not _same_node(entries, index):
             cuts.append(index)
         done += weight
     cuts += [len(entries)] * (n + 1 - len(cuts))
     return cuts
 
 
-def _weight(what: int, data: Any) -> int:
+def _same_node(entries: Sequence[Entry], index: int) -> bool:
+    """Whether ``entries[index]`` is another record of the node of the entry before it."""
+    if index == 0 or entries[index][1] >= _SOURCE_ENTRY:
+        return False
+    before = entries[index - 1]
+    return before[1] < _SOURCE_ENTRY and before[0] == entries[index][0]
+
+
+def _weight(what: int, r: Any) -> int:
+    if what == 0:
+        return 6 + len(r.urls) + len(r.topics) + len(r.images) + len(r.related) + len(r.sources) + len(r.extra)
     if what == 1:
-        return 3
+        return 3 + len(r.images) + len(r.extra)
     if what == 2:
-        return len(data)
-    weight = 0
-    for kind, r in data:
-        if kind == 0:
-            weight += 6 + len(r.urls) + len(r.topics) + len(r.images) + len(r.related) + len(r.sources) + len(r.extra)
-        elif kind == 1:
-            weight += 3 + len(r.images) + len(r.extra)
-        elif kind == 2:
-            weight += 3
-        else:
-            weight += 4 + len(r.extra)
-    return weight
+        return 3
+    if what == 3:
+        return 4 + len(r.extra)
+    if what == _SOURCE_ENTRY:
+        return 3
+    return len(r)
 
 
-def entry_blocks(corpus: Corpus, entries: Sequence[Entry], start: int = 0, stop: int | None = None) -> Iterator[Block]:
-    """The blocks of ``entries[start:stop]`` (from :func:`block_entries`), in order."""
-    base = corpus.base
-    scheme = topic_scheme_iri(base)
-    describe: tuple[Callable[[Any], list[tuple[str, str]]], ...] = (
-        lambda a: article_pairs(a, base),
-        provider_pairs,
-        lambda t: topic_pairs(t, scheme),
-        image_pairs,
-    )
-    for index in range(start, len(entries) if stop is None else stop):
+def entry_blocks(
+    corpus: Corpus,
+    entries: Sequence[Entry],
+    start: int = 0,
+    stop: int | None = None,
+    describer: Describer | None = None,
+) -> Iterator[Block]:
+    """The blocks of ``entries[start:stop]`` (from :func:`block_entries`), in order.
+
+    ``start`` and ``stop`` must not cut a node's records apart (:func:`balanced_cuts` does not).
+    """
+    d = describer if describer is not None else Describer(corpus.base)
+    describe = d.describe
+    stop = len(entries) if stop is None else stop
+    index = start
+    while index < stop:
         subject, what, data = entries[index]
-        if what == 0:
-            pairs: set[tuple[str, str]] = set()
-            for kind, record in data:
-                pairs.update(describe[kind](record))
+        index += 1
+        if what < _SOURCE_ENTRY:
+            pairs = set(describe[what](data))
+            while index < stop and entries[index][1] < _SOURCE_ENTRY and entries[index][0] == subject:
+                pairs.update(describe[entries[index][1]](entries[index][2]))  # one node, several kinds
+                index += 1
             yield subject, sorted(pairs)
-        elif what == 1:
-            yield source_block(data, base)
+        elif what == _SOURCE_ENTRY:
+            yield d.source_block(data)
         else:
             yield subject, data
 
 
-def default_blocks(corpus: Corpus) -> Iterator[Block]:
+def default_blocks(corpus: Corpus, describer: Describer | None = None) -> Iterator[Block]:
     """What belongs to no single file: the topic concept scheme and the build (PROV-O)."""
-    scheme = topic_scheme_iri(corpus.base)
+    d = describer if describer is not None else Describer(corpus.base, remember=False)
     yield (
         iri(build_iri(corpus.base)),
         sorted(
             [(_TYPE, f"<{PROV}Activity>"), (f"<{RDFS}label>", literal("newsgraph build"))]
-            + [(f"<{PROV}used>", iri(source_iri(f.source, corpus.base))) for f in corpus.files]
+            + [(f"<{PROV}used>", d.source(f.source)) for f in corpus.files]
         ),
     )
     yield (
-        iri(scheme),
+        d.scheme,
         sorted(
             [(_TYPE, f"<{SKOS}ConceptScheme>"), (f"<{SKOS}prefLabel>", literal("newsgraph topics"))]
-            + [(f"<{SKOS}hasTopConcept>", iri(t)) for t in corpus.topics]
+            + [(f"<{SKOS}hasTopConcept>", d.term(t)) for t in corpus.topics]
         ),
     )
 
 
-def document_blocks(f: FileRecords, corpus: Corpus) -> tuple[str, list[Block]]:
+def document_blocks(f: FileRecords, corpus: Corpus, describer: Describer | None = None) -> tuple[str, list[Block]]:
     """What one file says, as (graph IRI, blocks), with stubs resolved to their nodes.
 
     The graph IRI is the file's source IRI (from its path relative to the build
     root); the graph also describes the file itself (:func:`source_block`).
+    ``describer``: one shared by every file of a corpus (default: a new one).
 
     >>> from graph import build
     >>> corpus = build(["seeds"]).corpus
@@ -446,31 +588,27 @@ def document_blocks(f: FileRecords, corpus: Corpus) -> tuple[str, list[Block]]:
     >>> name
     '<https://newsgraph.example/id/source/000_538a4fffcd099543.txt>'
     """
-    blocks = list(_blocks(f.articles, f.providers, f.topics, f.images, corpus.base, corpus.articles))
-    blocks.append(source_block(f, corpus.base))
-    return iri(source_iri(f.source, corpus.base)), sorted(blocks, key=lambda block: block[0])
+    d = describer if describer is not None else Describer(corpus.base)
+    blocks = list(_blocks(f.articles, f.providers, f.topics, f.images, d, corpus.articles))
+    blocks.append(d.source_block(f))
+    return d.source(f.source), sorted(blocks, key=lambda block: block[0])
 
 
-def _merged_describers(corpus: Corpus) -> dict[str, Callable[[], list[tuple[str, str]]]]:
+def _merged_describers(corpus: Corpus, d: Describer) -> dict[str, Callable[[], list[tuple[str, str]]]]:
     """Subject term → a function giving its merged pairs, for nodes that more than one record describes."""
     seen: Counter[str] = Counter()
     for f in corpus.files:
         seen.update(r.iri for records in (f.articles, f.providers, f.topics, f.images) for r in records)
-    scheme = topic_scheme_iri(corpus.base)
     out: dict[str, Callable[[], list[tuple[str, str]]]] = {}
-    for table, describe in (
-        (corpus.articles, lambda a: article_pairs(a, corpus.base)),
-        (corpus.providers, provider_pairs),
-        (corpus.topics, lambda t: topic_pairs(t, scheme)),
-        (corpus.images, image_pairs),
-    ):
+    tables = (corpus.articles, corpus.providers, corpus.topics, corpus.images)
+    for table, describe in zip(tables, d.describe, strict=True):
         for key, record in table.items():
             if seen[key] > 1:
-                out[iri(key)] = partial(describe, record)
+                out[d.term(key)] = partial(describe, record)
     return out
 
 
-def resolution_blocks(corpus: Corpus) -> list[Block]:
+def resolution_blocks(corpus: Corpus, describer: Describer | None = None) -> list[Block]:
     """Where files disagree, the merged graph's values (for the default graph of the dataset).
 
     A node's (subject, predicate) is in disagreement when some file's graph
@@ -483,10 +621,11 @@ def resolution_blocks(corpus: Corpus) -> list[Block]:
     >>> resolution_blocks(build(["seeds"]).corpus)
     []
     """
-    describers = _merged_describers(corpus)
+    d = describer if describer is not None else Describer(corpus.base)
+    describers = _merged_describers(corpus, d)
     disputed: dict[str, set[str]] = {}
     for f in corpus.files:
-        _, blocks = document_blocks(f, corpus)
+        _, blocks = document_blocks(f, corpus, d)
         for subject, pairs in blocks:
             if subject not in describers:
                 continue
@@ -511,6 +650,7 @@ def dataset_blocks(corpus: Corpus) -> Iterator[tuple[str | None, list[Block]]]:
     >>> [name for name, _ in dataset_blocks(build(["seeds"]).corpus)][:2]
     [None, '<https://newsgraph.example/id/source/000_538a4fffcd099543.txt>']
     """
-    yield None, sorted([*default_blocks(corpus), *resolution_blocks(corpus)], key=lambda block: block[0])
-    for f in sorted(corpus.files, key=lambda f: iri(source_iri(f.source, corpus.base))):
-        yield document_blocks(f, corpus)
+    d = Describer(corpus.base)
+    yield None, sorted([*default_blocks(corpus, d), *resolution_blocks(corpus, d)], key=lambda block: block[0])
+    for f in sorted(corpus.files, key=lambda f: d.source(f.source)):
+        yield document_blocks(f, corpus, d)

@@ -26,7 +26,10 @@ def generate(source: Exportable) -> Iterator[str]:
 
 def lines(subject: str, pairs: list[tuple[str, str]]) -> str:
     """The N-Triples lines of one subject's block."""
-    return "".join([f"{subject} {predicate} {obj} .\n" for predicate, obj in pairs])
+    if not pairs:
+        return ""
+    head = f"{subject} "
+    return head + f" .\n{head}".join(map(" ".join, pairs)) + " .\n"
 
 
 def write(source: Exportable, path: Path) -> None:

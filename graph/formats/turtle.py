@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ NAME = "ttl"
 # A local name that every Turtle parser takes (a subset of PN_LOCAL).
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*\Z")
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_AFTER_TYPE = _TYPE + "\0"  # sorts after every (rdf:type, object) pair, before every later predicate
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 
@@ -88,29 +90,59 @@ def generate(source: Exportable) -> Iterator[str]:
 
 
 def block(subject: str, pairs: list[tuple[str, str]]) -> str:
-    """One subject with its predicates and objects, in Turtle."""
-    c = compact
-    # rdf:type first ("a"), as people write Turtle; otherwise the blocks' sorted order.
-    if pairs and pairs[0][0] != _TYPE and any(predicate == _TYPE for predicate, _ in pairs):
-        pairs = [pair for pair in pairs if pair[0] == _TYPE] + [pair for pair in pairs if pair[0] != _TYPE]
-    out = [c(subject)]
+    """One subject with its (sorted) predicates and objects, in Turtle.
+
+    >>> pairs = [("<https://schema.org/name>", '"X"'), (_TYPE, "<https://schema.org/Thing>")]
+    >>> print(block("<https://newsgraph.example/id/x>", sorted(pairs)), end="")
+    <https://newsgraph.example/id/x>
+        a schema:Thing ;
+        schema:name "X" .
+    """
+    if pairs and pairs[0][0] != _TYPE:
+        pairs = _types_first(pairs)
+    out = [compact(subject)]
+    add = out.append
     last = None
     for predicate, obj in pairs:
         if predicate == last:  # another object of the same predicate
-            out.append(",\n        ")
+            add(",\n        ")
         else:
             p = _PREDICATES.get(predicate)
             if p is None:
-                p = _PREDICATES[predicate] = "a" if predicate == _TYPE else c(predicate)
-            out.append(f"\n    {p} " if last is None else f" ;\n    {p} ")
+                p = _PREDICATES[predicate] = "a" if predicate == _TYPE else compact(predicate)
+            add(f"\n    {p} " if last is None else f" ;\n    {p} ")
             last = predicate
-        out.append(c(obj))
-    out.append(" .\n\n")
+        # compact(obj), without the call where the answer is known: a plain literal stays as it is,
+        # an IRI outside every prefix's namespace too, and typed literals (few values: numbers,
+        # booleans) are remembered.
+        if obj[-1] == '"' or (obj[0] == "<" and not obj.startswith(_NAMESPACE_TERMS)):
+            add(obj)
+        elif obj[0] == '"':
+            short = _TYPED.get(obj)
+            if short is None:
+                short = compact(obj)
+                if len(obj) < 64 and len(_TYPED) < 100_000:
+                    _TYPED[obj] = short
+            add(short)
+        else:
+            add(compact(obj))
+    add(" .\n\n")
     return "".join(out)
+
+
+def _types_first(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Sorted pairs with the ``rdf:type`` ones (a run, where they sort) moved to the front."""
+    start = bisect_left(pairs, (_TYPE,))
+    stop = bisect_left(pairs, (_AFTER_TYPE,), start)
+    return pairs if start == stop else pairs[start:stop] + pairs[:start] + pairs[stop:]
 
 
 # Predicate term -> how it is written (predicates are few: a small memo).
 _PREDICATES: dict[str, str] = {}
+# A short typed literal (a number, a boolean) -> how it is written.
+_TYPED: dict[str, str] = {}
+# An IRI term can only be shortened if it starts with one of these.
+_NAMESPACE_TERMS = tuple(f"<{namespace}" for namespace in PREFIXES.values())
 
 
 def write(source: Exportable, path: Path) -> None:
