@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
-from ._cache import RecordCache, dump, load, record_key
+from ._cache import CacheWriter, RecordCache, dump, load, record_key
 from ._identity import DEFAULT_BASE, check_base
 from ._merge import Corpus, Gathering
 from ._progress import Feedback
@@ -120,10 +120,13 @@ def _read_raw(source: Source) -> bytes | None:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(base: str, drop: frozenset[str], cache: str | None) -> None:
+def _init_worker(base: str, drop: frozenset[str], cache: str | None, lookup: bool = True) -> None:
+    """Set up a worker: ``cache`` is the cache folder (keys are made for it), ``lookup`` whether
+    it may hold anything (a first build's cache is empty: no file is looked up there)."""
     _STATE["base"] = base
     _STATE["drop"] = drop
-    _STATE["cache"] = RecordCache(cache, readonly=True) if cache is not None else None
+    _STATE["keys"] = cache is not None
+    _STATE["cache"] = RecordCache(cache, readonly=True) if cache is not None and lookup else None
 
 
 #: What a chunk gives back: per file (cache key or None, pickled records, taken from the cache),
@@ -136,6 +139,7 @@ def _work(chunk: list[Source]) -> ChunkResult:
     base: str = _STATE["base"]
     drop: frozenset[str] = _STATE["drop"]
     cache: RecordCache | None = _STATE["cache"]
+    keys: bool = _STATE["keys"]
     out: list[tuple[bytes | None, bytes, bool]] = []
     read_s = parse_s = extract_s = 0.0
     clock = time.process_time  # CPU seconds: what the work costs, whatever else runs
@@ -149,7 +153,7 @@ def _work(chunk: list[Source]) -> ChunkResult:
                 out.append((None, dump(process_file(source, base, drop)), False))
                 parse_s += clock() - t1
                 continue
-            key = record_key(raw, source.name, base, drop) if cache is not None else None
+            key = record_key(raw, source.name, base, drop) if keys else None
             if key is not None:
                 payload = cache.get(key) if cache is not None else None
                 if payload is not None:
@@ -239,13 +243,17 @@ def process_files(
     n = len(sources)
     store = RecordCache(cache) if cache is not None else None
     cache_arg = str(store.folder) if store is not None else None
+    init = (base, drop, cache_arg, store is not None and not store.empty())
+    # New entries are written by a thread of their own (SQLite lets go of the GIL as it writes),
+    # while this one goes on taking the workers' results.
+    writer = CacheWriter(store) if store is not None else None
     chunks = [sources[i : i + CHUNK] for i in range(0, n, CHUNK)]
     new: list[tuple[bytes, bytes]] = []
     used: list[bytes] = []
     stage = [0.0, 0.0, 0.0]
     fb.start("reading", n)
     try:
-        for out, times in map_chunks(_work, chunks, worker_count(workers, n), (base, drop, cache_arg)):
+        for out, times in map_chunks(_work, chunks, worker_count(workers, n), init):
             for i in range(3):
                 stage[i] += times[i]
             for key, payload, hit in out:
@@ -256,13 +264,15 @@ def process_files(
                 fb.count("files from cache" if hit else "files parsed")
                 yield load(payload)
             fb.advance(len(out))
-            if store is not None and len(new) >= FLUSH:
-                store.put(new)  # a few at a time: new entries never pile up in memory
+            if writer is not None and len(new) >= FLUSH:
+                writer.put(new)  # a few at a time: new entries never pile up in memory
                 new = []
     finally:
         fb.finish()
         for name, seconds in zip(("read", "parse", "extract"), stage, strict=True):
             fb.times[f"{name} (cpu)"] = fb.times.get(f"{name} (cpu)", 0.0) + seconds
+        if writer is not None:
+            writer.close()
     if store is not None:
         update_cache(store, new, used)
 
