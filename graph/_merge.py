@@ -96,9 +96,11 @@ class Gathering:
         self.claims: UrlClaims = {}
         self.groups: Groups = ({}, {}, {}, {})
         self.in_order = True
+        self.shared = _Shared()
 
     def add(self, f: FileRecords) -> None:
         """Take one more file's records."""
+        self.shared.file(f)
         files = self.files
         if files and f.source < files[-1].source:
             self.in_order = False
@@ -127,6 +129,78 @@ class Gathering:
 
 def _source(f: FileRecords) -> str:
     return f.source
+
+
+class _Shared:
+    """One object for each value that many files repeat.
+
+    A feed names the same providers and topics, the same field names and the
+    same small values (``quality: 49``, ``isCached: true``) in every file, and
+    each file's records arrive as objects of their own: sharing one object per
+    value takes a third off the memory a corpus holds. Only equal values of
+    the same types are shared (``1`` and ``True`` are equal in Python, never
+    shared), so no record's content changes, only which objects hold it. The
+    records changed are the file's own, fresh from its worker.
+    """
+
+    __slots__ = ("records", "texts", "pairs", "extras")
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[Any, ...], Any] = {}  # topics, and providers without extra fields
+        self.texts: dict[Any, Any] = {}  # strings, and tuples of strings (an article's topics)
+        self.pairs: dict[tuple[str, Any], tuple[str, Any]] = {}  # (field name, small value)
+        self.extras: dict[Extra, Extra] = {}  # whole extra fields of small values only (an image's)
+
+    def file(self, f: FileRecords) -> None:
+        """Share what the records of ``f`` repeat of earlier files'."""
+        records, texts = self.records, self.texts
+        f.topics = [records.setdefault((t.iri, t.label), t) for t in f.topics]
+        f.providers = [
+            p if p.extra else records.setdefault((p.iri, p.domain, p.name, p.images), p) for p in f.providers
+        ]
+        for a in f.articles:
+            if a.provider is not None:
+                _set(a, "provider", texts.setdefault(a.provider, a.provider))
+            if a.topics:
+                _set(a, "topics", texts.setdefault(a.topics, a.topics))
+            if a.type is not None:
+                _set(a, "type", texts.setdefault(a.type, a.type))
+            if a.extra:
+                _set(a, "extra", self.extra(a.extra))
+        for m in f.images:
+            if m.extra:
+                _set(m, "extra", self.extra(m.extra))
+
+    def extra(self, extra: Extra) -> Extra:
+        """``extra`` with its field names and small values shared (a value of another type never is)."""
+        texts, pairs = self.texts, self.pairs
+        out = []
+        small = True
+        for pair in extra:
+            key, value = pair
+            kind = type(value)
+            # Strings, whole numbers and booleans that are equal and of one type are the same value
+            # (not so floats, -0.0 == 0.0, or datetimes of other zones); long strings are one of a kind.
+            if not (kind is int or kind is bool or (kind is str and len(value) <= 40)):
+                out.append((texts.setdefault(key, key), value))
+                small = False
+                continue
+            held = pairs.get(pair)
+            if held is None:
+                held = pairs[pair] = (texts.setdefault(key, key), value)
+            elif type(held[1]) is not kind:  # equal, not the same: 1 and True
+                held = pair
+            out.append(held)
+        shared = tuple(out)
+        if not small:
+            return shared
+        known = self.extras.setdefault(shared, shared)
+        same = known is shared or all(type(x[1]) is type(y[1]) for x, y in zip(known, shared, strict=True))
+        return known if same else shared
+
+
+# Frozen records are given their shared values as dataclasses give a frozen record its values.
+_set = object.__setattr__
 
 
 #: Records grouped by IRI, one mapping per kind: articles, providers, topics, images.

@@ -31,6 +31,7 @@ Unknown topics, providers or centres and unreadable dates raise
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -40,7 +41,7 @@ import networkx as nx
 
 from ._identity import canonical_url, provider_domain, topic_key
 
-__all__ = ["Selection", "select"]
+__all__ = ["Selection", "degrees", "edge_total", "select"]
 
 DateLike = dt.date | dt.datetime | str | None
 
@@ -120,18 +121,54 @@ def select(
         chosen = candidates
 
     if max_nodes is not None and len(chosen) > max_nodes:
-        sub = g.subgraph(chosen)
-        degree = sub.degree if len(chosen) != len(g) else g.degree
+        degree = degrees(g, chosen if len(chosen) != len(g) else None)
         tie = {k: i for i, k in enumerate(_TIE_ORDER)}
-        ranked = sorted(chosen, key=lambda n: (n != center, -degree(n), tie.get(g.nodes[n].get("kind"), len(tie)), n))
-        kept = set(ranked[:max_nodes])
-        left = Counter(g.nodes[n].get("kind", "node") for n in chosen - kept)
+        attrs = g._node  # each node's attributes: a plain dictionary in a graph, a view in a subgraph view
+        kept = set(  # the first max_nodes of the ranking (what sorting everything and cutting gives)
+            heapq.nsmallest(
+                max_nodes, chosen, key=lambda n: (n != center, -degree[n], tie.get(attrs[n].get("kind"), len(tie)), n)
+            )
+        )
+        left = Counter(attrs[n].get("kind", "node") for n in chosen - kept)
         notes.append(
             f"showing the {max_nodes:,} most connected of {len(chosen):,} nodes; "
             f"left out {len(chosen) - max_nodes:,} ({_kinds(left)})"
         )
         chosen = kept
     return Selection(nodes=sorted(chosen), note="; ".join(notes) or None)
+
+
+def degrees(g: nx.MultiDiGraph, within: set[str] | None = None) -> dict[str, int]:
+    """Each node's degree (edges in and out), counting only edges between nodes of ``within`` if given.
+
+    ``g.degree`` as a dictionary, several times faster on a large graph (it
+    reads the adjacency once instead of making a view per node).
+
+    >>> g = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c")])
+    >>> degrees(g), degrees(g, {"a", "b"})
+    ({'a': 2, 'b': 3, 'c': 1}, {'a': 2, 'b': 2})
+    """
+    succ, pred = g._succ, g._pred  # plain dictionaries in a graph (filtered views in a subgraph view)
+    multi = g.is_multigraph()
+    nodes = g if within is None else [n for n in g if n in within]
+    out: dict[str, int] = {}
+    for n in nodes:
+        around = (*succ[n].items(), *pred[n].items())
+        if within is not None:
+            around = tuple(item for item in around if item[0] in within)
+        out[n] = sum(len(keys) for _, keys in around) if multi else len(around)
+    return out
+
+
+def edge_total(g: nx.MultiDiGraph) -> int:
+    """``g.number_of_edges()``, reading the adjacency once.
+
+    >>> edge_total(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c")]))
+    3
+    """
+    if not g.is_multigraph():
+        return g.number_of_edges()
+    return sum(len(keys) for nbrs in g._succ.values() for keys in nbrs.values())
 
 
 def _kinds(counts: Counter[str]) -> str:

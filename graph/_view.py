@@ -38,7 +38,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from ._build import EDGE_KINDS, NODE_KINDS
-from ._select import Selection, select
+from ._select import Selection, edge_total, select
 
 __all__ = [
     "COLORS",
@@ -190,7 +190,7 @@ def page_data(g: nx.MultiDiGraph, nodes: Iterable[str], *, heading: str, note: s
     return {
         "heading": heading,
         "note": note,
-        "total": {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()},
+        "total": {"nodes": g.number_of_nodes(), "edges": edge_total(g)},
         "counts": counts,
         "kinds": [{"name": k, "color": COLORS[k], "shape": SHAPES[k]} for k in NODE_KINDS],
         "edgeKinds": [{"name": k, **EDGE_STYLES[k]} for k in EDGE_KINDS],
