@@ -1,4 +1,4 @@
-"""Writing Turtle and N-Triples together: one pass over the merged graph's blocks, in parallel.
+"""Writing Turtle and N-Triples fast: one pass over the merged graph's blocks, in parallel.
 
 Both formats lay out the same sorted blocks (:func:`graph._rdf.merged_blocks`).
 Making the blocks is most of the cost of writing either, so when both are
@@ -7,8 +7,8 @@ layout functions (:func:`graph.formats.turtle.block`,
 :func:`graph.formats.ntriples.lines`): the bytes are those of writing each
 alone. For a large graph the blocks are cut into contiguous slices written by
 forked processes at the same time (``workers``), and the slices' files are
-joined in order: the same bytes again. Both files are written atomically
-(temporary files, then a rename).
+joined in order: the same bytes again. Every file is written atomically
+(a temporary file, then a rename).
 """
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ __all__ = ["PARALLEL_FROM", "write_together"]
 
 #: Nodes from which the slices are written by several processes.
 PARALLEL_FROM = 50_000
+#: The formats written here, in the order their files are opened.
+FORMATS = ("ttl", "nt")
 
 
 def write_together(source: Exportable, out: Path, formats: Sequence[str], workers: int | None = None) -> list[str]:
-    """Write ``graph.ttl`` and ``graph.nt`` in one pass if both are in ``formats``; return what was written.
+    """Write ``graph.ttl`` and/or ``graph.nt``, those of ``formats``, in one pass; return what was written.
 
     ``workers``: processes writing slices (default: one per core for large graphs).
 
@@ -41,10 +43,9 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     >>> write_together(build(["seeds"]), Path(tempfile.mkdtemp()), ["ttl", "html", "nt"])
     ['ttl', 'nt']
     """
-    if not ("ttl" in formats and "nt" in formats):
-        return []
-    if WRITERS.get("ttl") is not turtle.write or WRITERS.get("nt") is not ntriples.write:
-        return []  # someone registered other writers under these names: let them write
+    names = [name for name in FORMATS if name in formats and WRITERS.get(name) is _BUILTIN[name]]
+    if not names:
+        return []  # none asked for, or someone registered other writers under these names: let them write
     corpus = source.corpus
     size = len(corpus.articles) + len(corpus.providers) + len(corpus.topics) + len(corpus.images)
     if workers is None:
@@ -58,44 +59,46 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     work = Path(tempfile.mkdtemp(prefix=".write-", dir=out)) if workers > 1 else None
     temps: dict[str, str] = {}
     try:
-        files = {}
-        for name in ("ttl", "nt"):
+        files: dict[str, BinaryIO] = {}
+        for name in names:
             fd, temps[name] = tempfile.mkstemp(prefix=f".graph.{name}.", suffix=".tmp", dir=out)
             files[name] = os.fdopen(fd, "wb", buffering=_BUFFER)
-        with files["ttl"] as ttl, files["nt"] as nt:
-            ttl.write(turtle.header().encode("utf-8"))
+        try:
+            if "ttl" in files:
+                files["ttl"].write(turtle.header().encode("utf-8"))
             # The sorted subjects are worked out once, here, and shared with the forked writers;
             # the cuts give each process about the same work (an article's block weighs several images').
             describer = Describer(corpus.base)
             entries = block_entries(corpus, describer)
             cuts = balanced_cuts(entries, workers) if workers > 1 else [0, len(entries)]
-            parts = [(work / f"{i}.ttl", work / f"{i}.nt") for i in range(1, workers)] if work else []
+            parts = [{name: work / f"{i}.{name}" for name in names} for i in range(1, workers)] if work else []
             children = []
             context = multiprocessing.get_context("fork") if parts else None
-            for i, (ttl_part, nt_part) in enumerate(parts, start=1):
+            for i, paths in enumerate(parts, start=1):
                 assert context is not None
                 child = context.Process(
-                    target=_write_part,
-                    args=(source, entries, describer, cuts[i], cuts[i + 1], ttl_part, nt_part),
-                    daemon=True,
+                    target=_write_part, args=(source, entries, describer, cuts[i], cuts[i + 1], paths), daemon=True
                 )
                 child.start()
                 children.append(child)
             try:
-                _write_blocks(source, entries, describer, cuts[0], cuts[1], ttl, nt)
+                _write_blocks(source, entries, describer, cuts[0], cuts[1], files)
             finally:
                 for child in children:
                     child.join()
             failed = [child.exitcode for child in children if child.exitcode != 0]
             if failed:
                 raise OSError(f"writing the RDF exports failed in a worker process (exit {failed[0]})")
-            for ttl_part, nt_part in parts:
-                for target, piece in ((ttl, ttl_part), (nt, nt_part)):
-                    target.flush()
-                    _append(piece, target)
+            for paths in parts:
+                for name, piece in paths.items():
+                    files[name].flush()
+                    _append(piece, files[name])
+        finally:
+            for f in files.values():
+                f.close()
         umask = os.umask(0)
         os.umask(umask)
-        for name in ("ttl", "nt"):
+        for name in names:
             os.chmod(temps[name], 0o666 & ~umask)
             os.replace(temps[name], out / f"graph.{name}")
         temps.clear()
@@ -104,7 +107,10 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
             Path(tmp).unlink(missing_ok=True)
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
-    return [name for name in formats if name in ("ttl", "nt")]
+    return [name for name in formats if name in names]
+
+
+_BUILTIN = {"ttl": turtle.write, "nt": ntriples.write}
 
 
 def _append(piece: Path, target: BinaryIO) -> None:
@@ -126,11 +132,15 @@ def _append(piece: Path, target: BinaryIO) -> None:
 
 
 def _write_part(
-    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, ttl_path: Path, nt_path: Path
+    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, paths: dict[str, Path]
 ) -> None:
-    """In a forked process: write the blocks of ``entries[start:stop]`` into two files."""
-    with open(ttl_path, "wb", buffering=_BUFFER) as ttl, open(nt_path, "wb", buffering=_BUFFER) as nt:
-        _write_blocks(source, entries, describer, start, stop, ttl, nt)
+    """In a forked process: write the blocks of ``entries[start:stop]`` into a file per format."""
+    files = {name: open(path, "wb", buffering=_BUFFER) for name, path in paths.items()}
+    try:
+        _write_blocks(source, entries, describer, start, stop, files)
+    finally:
+        for f in files.values():
+            f.close()
 
 
 #: Bytes buffered per file before a write: few, large writes. Each block is encoded alone, so a
@@ -139,12 +149,15 @@ _BUFFER = 1 << 20
 
 
 def _write_blocks(
-    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, ttl: BinaryIO, nt: BinaryIO
+    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, files: dict[str, BinaryIO]
 ) -> None:
-    """The blocks of ``entries[start:stop]`` as Turtle (no header) and N-Triples, in UTF-8."""
+    """The blocks of ``entries[start:stop]`` as Turtle (no header) and/or N-Triples, in UTF-8."""
     block, lines = turtle.block, ntriples.lines
-    write_ttl, write_nt = ttl.write, nt.write
+    write_ttl = files["ttl"].write if "ttl" in files else None
+    write_nt = files["nt"].write if "nt" in files else None
     with paused_gc():
         for subject, pairs in entry_blocks(source.corpus, entries, start, stop, describer):
-            write_ttl(block(subject, pairs).encode("utf-8"))
-            write_nt(lines(subject, pairs).encode("utf-8"))
+            if write_ttl is not None:
+                write_ttl(block(subject, pairs).encode("utf-8"))
+            if write_nt is not None:
+                write_nt(lines(subject, pairs).encode("utf-8"))

@@ -97,7 +97,7 @@ class KnowledgeGraph(Queries):
         out = Path(out_dir)
         written = []
         with paused_gc():  # millions of short-lived tuples, no cycles
-            together = write_together(self, out, formats)  # Turtle and N-Triples from one pass
+            together = write_together(self, out, formats)  # Turtle and/or N-Triples, in one pass
             for name in formats:
                 path = out / f"graph.{name}"
                 if name not in together:

@@ -130,14 +130,20 @@ def test_paused_gc_restores_the_collector():
 
 
 def test_turtle_and_ntriples_written_together_equal_each_written_alone(corpus: Path, tmp_path: Path):
+    from graph.formats import ntriples, turtle
+
     kg = graph.build([corpus])
     kg.write(tmp_path / "together", ["ttl", "nt"])  # one pass
     assert write_together(kg, tmp_path / "slices", ["nt", "ttl"], workers=3) == ["nt", "ttl"]  # 3 processes
-    for name in ("ttl", "nt"):
-        kg.write(tmp_path / name, [name])
+    for name, module in (("ttl", turtle), ("nt", ntriples)):
+        module.write(kg, tmp_path / name / f"graph.{name}")  # the format's own writer, block by block
         alone = (tmp_path / name / f"graph.{name}").read_bytes()
         assert (tmp_path / "together" / f"graph.{name}").read_bytes() == alone
         assert (tmp_path / "slices" / f"graph.{name}").read_bytes() == alone
+        # One format alone goes the same way, in slices too.
+        assert write_together(kg, tmp_path / f"{name}-slices", [name], workers=3) == [name]
+        assert (tmp_path / f"{name}-slices" / f"graph.{name}").read_bytes() == alone
+        assert sorted(p.name for p in (tmp_path / f"{name}-slices").iterdir()) == [f"graph.{name}"]
     assert sorted(p.name for p in (tmp_path / "slices").iterdir()) == ["graph.nt", "graph.ttl"]
 
 
