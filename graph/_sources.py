@@ -21,6 +21,7 @@ import heapq
 import os
 import re
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,11 +316,17 @@ class SourceWalk:
     def _walk(self, folder: str, real: str) -> Iterator[tuple[str, Source]]:
         """The files under ``folder`` (whose resolved path is ``real``) in key order, as os.walk finds them.
 
-        A folder's listing is all a walk holds, and a flat folder of a million
-        files is a million entries: each is kept as its key alone (the name
-        comes back by unquoting it), sorted in place.
+        A folder's listing is all a walk holds: each entry as its key alone (the
+        name comes back by unquoting it), and a folder of more than
+        :data:`LISTING_RUN` entries (a flat folder of a million files) is sorted
+        in runs on disk and merged, so memory stays flat however many it holds.
         """
+        with tempfile.TemporaryDirectory(prefix="newsgraph-listing-") as spill:
+            yield from self._walk_sorted(folder, real, spill)
+
+    def _walk_sorted(self, folder: str, real: str, spill: str) -> Iterator[tuple[str, Source]]:
         keys: list[str] = []
+        runs: list[str] = []  # sorted runs of keys on disk, one key a line (a key holds no line break)
         odd: dict[str, str] = {}  # key -> name, for names the key does not give back (undecodable bytes)
         try:
             with os.scandir(folder) as listing:
@@ -339,15 +346,41 @@ class SourceWalk:
                     if _SURROGATE.search(name):
                         odd[key] = name
                     keys.append(key)
+                    if len(keys) >= LISTING_RUN:
+                        runs.append(_write_keys(spill, keys))
+                        keys = []
         except OSError:
             return  # an unreadable folder: os.walk skips it too
         keys.sort()
-        for key in keys:
+        for key in heapq.merge(keys, *(_read_keys(run) for run in runs)) if runs else keys:
             name = odd.get(key) or unquote(key.rstrip("/"))
             if key.endswith("/"):
-                yield from self._walk(os.path.join(folder, name), os.path.join(real, name))
+                yield from self._walk_sorted(os.path.join(folder, name), os.path.join(real, name), spill)
             else:
                 yield self._keyed(os.path.join(real, name), os.path.join(folder, name))
+
+
+#: Entries of one folder listed in memory at most; more are sorted in runs on disk.
+LISTING_RUN = 100_000
+
+
+def _write_keys(folder: str, keys: list[str]) -> str:
+    """Write ``keys``, sorted, as a new run file in ``folder``; return its path."""
+    keys.sort()
+    fd, path = tempfile.mkstemp(suffix=".keys", dir=folder)
+    with open(fd, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(f"{key}\n" for key in keys)
+    return path
+
+
+def _read_keys(path: str) -> Iterator[str]:
+    """The keys of a run file, in order (each run is read once, then removed)."""
+    try:
+        with open(path, encoding="utf-8", newline="\n") as f:
+            for line in f:
+                yield line[:-1]
+    finally:
+        os.unlink(path)
 
 
 def read_document(source: Source) -> Document:

@@ -264,6 +264,28 @@ def test_source_walk_meets_the_files_find_sources_finds_in_source_iri_order(tmp_
         assert len(walk) == len(want)
 
 
+def test_source_walk_sorts_a_large_folder_in_runs_on_disk_with_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A folder of more entries than LISTING_RUN is listed in sorted runs on disk, merged: same walk."""
+    import graph._sources
+    from graph._identity import source_iri
+    from graph._sources import SourceWalk
+
+    _tricky_tree(tmp_path)
+    for i in range(25):
+        write_article(tmp_path, f"n{i:02d}.md", f"---\nwebUrl: https://a.example/n{i}\n---\n")
+    want = [s.name for s in sorted(find_sources([tmp_path]), key=lambda s: source_iri(s.name))]
+    runs: list[int] = []
+    write_keys = graph._sources._write_keys
+    monkeypatch.setattr(
+        graph._sources, "_write_keys", lambda folder, keys: runs.append(len(keys)) or write_keys(folder, keys)
+    )
+    monkeypatch.setattr(graph._sources, "LISTING_RUN", 4)
+    assert [s.name for s in SourceWalk([tmp_path])] == want
+    assert len(runs) >= 8 and max(runs) == 4  # the top folder alone lists 30 entries: in runs of 4
+
+
 def test_link_to_a_file_outside_the_build_root_is_named_where_the_link_is(tmp_path: Path):
     """Regression: such a link made find_sources raise ValueError (a traceback instead of a build)."""
     write_article(tmp_path / "elsewhere", "x.md", "---\nwebUrl: https://a.example/x\n---\n")
