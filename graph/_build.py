@@ -15,7 +15,7 @@ import networkx as nx
 from ._merge import Corpus
 from ._records import Article, Image, Provider, Topic
 
-__all__ = ["EDGE_KINDS", "NODE_KINDS", "add_keyed_edges", "article_attrs", "edge_count", "to_networkx"]
+__all__ = ["EDGE_KINDS", "NODE_KINDS", "add_keyed_edges", "article_attrs", "edge_count", "edge_total", "to_networkx"]
 
 NODE_KINDS = ("article", "provider", "topic", "image")
 EDGE_KINDS = ("publisher", "about", "related", "image")
@@ -113,6 +113,17 @@ def add_keyed_edges(g: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> No
     clear = getattr(nx, "_clear_cache", None)
     if clear is not None:  # networkx >= 3.3 caches backend conversions on the graph
         clear(g)
+
+
+def edge_total(g: nx.MultiDiGraph) -> int:
+    """``g.number_of_edges()``, reading the adjacency once.
+
+    >>> edge_total(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c")]))
+    3
+    """
+    if not g.is_multigraph():
+        return g.number_of_edges()
+    return sum(len(keys) for nbrs in g._succ.values() for keys in nbrs.values())
 
 
 def edge_count(corpus: Corpus) -> int:

@@ -12,7 +12,7 @@ import networkx as nx
 import pyoxigraph
 import rdflib
 
-from ._build import edge_count, to_networkx
+from ._build import edge_count, edge_total, to_networkx
 from ._exports import write_together
 from ._identity import DEFAULT_BASE
 from ._load import load_corpus
@@ -79,7 +79,7 @@ class KnowledgeGraph(Queries):
             "providers": len(c.providers),
             "topics": len(c.topics),
             "images": len(c.images),
-            "edges": self.nx.number_of_edges() if "nx" in vars(self) else edge_count(c),
+            "edges": edge_total(self.nx) if "nx" in vars(self) else edge_count(c),
             "files read": len(c.files),
             "files rejected": c.files_rejected,
         }

@@ -41,7 +41,7 @@ import networkx as nx
 
 from ._identity import canonical_url, provider_domain, topic_key
 
-__all__ = ["Selection", "degrees", "edge_total", "select"]
+__all__ = ["Selection", "degrees", "select"]
 
 DateLike = dt.date | dt.datetime | str | None
 
@@ -158,17 +158,6 @@ def degrees(g: nx.MultiDiGraph, within: set[str] | None = None) -> dict[str, int
             around = tuple(item for item in around if item[0] in within)
         out[n] = sum(len(keys) for _, keys in around) if multi else len(around)
     return out
-
-
-def edge_total(g: nx.MultiDiGraph) -> int:
-    """``g.number_of_edges()``, reading the adjacency once.
-
-    >>> edge_total(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c")]))
-    3
-    """
-    if not g.is_multigraph():
-        return g.number_of_edges()
-    return sum(len(keys) for nbrs in g._succ.values() for keys in nbrs.values())
 
 
 def _kinds(counts: Counter[str]) -> str:

@@ -37,8 +37,8 @@ import pyvis
 from markupsafe import Markup
 from pyvis.network import Network
 
-from ._build import EDGE_KINDS, NODE_KINDS
-from ._select import Selection, edge_total, select
+from ._build import EDGE_KINDS, NODE_KINDS, edge_total
+from ._select import Selection, select
 
 __all__ = [
     "COLORS",

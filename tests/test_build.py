@@ -89,3 +89,12 @@ def test_fast_edge_insertion_lays_out_the_graph_as_networkx_does(samples: Path):
     assert all("seen" not in d for *_, d in fast.edges(data=True) if d is not seen)
     dated = [a for a in corpus.articles.values() if a.date_published is not None]
     assert dated and all(article_attrs(a)["date"] == a.date_published.strftime("%Y-%m-%dT%H:%M:%SZ") for a in dated)
+
+
+def test_edge_total_counts_as_networkx_does_in_graphs_and_views(samples: Path):
+    from graph._build import edge_total
+
+    g = graph.build([samples]).nx
+    assert edge_total(g) == g.number_of_edges() > 0
+    sub = g.subgraph(list(g)[: len(g) // 2])
+    assert edge_total(sub) == sub.number_of_edges()

@@ -156,3 +156,43 @@ def test_graphml_keeps_characters_xml_cannot_hold_in_its_rdf(tmp_path: Path):
     kg.write(tmp_path, ["graphml"])
     assert set(graphml.read(tmp_path / "graph.graphml")) == set(kg.rdf)
     assert rdflib.Literal("x \x01 \ufffe \ufdd0 y") in set(kg.rdf.objects())
+
+
+def _plain_block(subject: str, pairs: list[tuple[str, str]]) -> str:
+    """The Turtle block laid out term by term with ``compact``: what ``turtle.block`` must equal."""
+    from graph.formats.turtle import _TYPE, compact
+
+    pairs = [p for p in pairs if p[0] == _TYPE] + [p for p in pairs if p[0] != _TYPE]
+    out, last = [compact(subject)], None
+    for predicate, obj in pairs:
+        if predicate == last:
+            out.append(",\n        ")
+        else:
+            p = "a" if predicate == _TYPE else compact(predicate)
+            out.append(f"\n    {p} " if last is None else f" ;\n    {p} ")
+            last = predicate
+        out.append(compact(obj))
+    return "".join(out) + " .\n\n"
+
+
+def test_turtle_blocks_shorten_every_term_as_compact_does(samples: Path):
+    """turtle.block skips ``compact`` where it can tell the answer: never where compact would shorten."""
+    from graph._rdf import XSD, merged_blocks
+    from graph.formats import turtle
+
+    odd = sorted(
+        [
+            ("<http://purl.org/dc/terms/relation>", "<https://schema.org/Thing>"),  # an object in a namespace
+            ("<http://purl.org/dc/terms/relation>", "<https://schema.org/a/b>"),  # ... with no local name
+            ("<https://schema.org/name>", '"x"@en'),
+            ("<https://schema.org/name>", f'"1"^^<{XSD}integer>'),
+            ("<https://schema.org/name>", f'"2021-01-01T00:00:00Z"^^<{XSD}dateTime>'),
+            ("<https://schema.org/name>", '"5"^^<https://example.org/type>'),
+            ("<https://schema.org/name>", '"a \\"quoted\\" text"'),
+            ("<https://newsgraph.example/vocab#x-y>", "<https://newsgraph.example/vocab#ok>"),
+            ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<http://www.w3.org/2004/02/skos/core#Concept>"),
+        ]
+    )
+    blocks = [*merged_blocks(graph.build([samples]).corpus), ("<https://newsgraph.example/id/x>", odd)]
+    for subject, pairs in blocks:
+        assert turtle.block(subject, pairs) == _plain_block(subject, pairs)

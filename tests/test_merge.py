@@ -51,3 +51,45 @@ def test_topic_spelling_variants_are_one_node(tmp_path: Path):
     write_article(tmp_path, "b.md", "---\nwebUrl: https://b.example/\ntopics: [computer  vision]\n---\n")
     (topic,) = graph.build([tmp_path]).corpus.topics.values()
     assert topic.label in ("Computer Vision", "computer  vision")
+
+
+def test_gathering_files_out_of_name_order_merges_as_merge_does(tmp_path: Path, samples: Path):
+    """Records are grouped as files arrive; files arriving out of name order are sorted and grouped again."""
+    from graph._merge import Gathering, merge
+    from graph._pipeline import process_files
+    from graph._sources import find_sources
+
+    files = list(process_files(find_sources([samples]), workers=1))
+    gathering = Gathering()
+    for f in reversed(list(process_files(find_sources([samples]), workers=1))):
+        gathering.add(f)
+    assert not gathering.in_order
+    assert gathering.corpus() == merge(files)
+
+
+def test_shared_values_never_join_equal_values_of_other_types():
+    """Regression guard: 1 == True == 1.0 and -0.0 == 0.0 in Python, but they are different values in RDF."""
+    from graph._merge import _Shared
+    from graph._records import FileRecords, Image
+
+    def image(extra):
+        return FileRecords("a.md", images=[Image("id:i", "https://i.example/", extra=extra)])
+
+    shared = _Shared()
+    files = [image((("n", 1),)), image((("n", True),)), image((("n", 1),)), image((("f", 0.0),)), image((("f", -0.0),))]
+    for f in files:
+        shared.file(f)
+    extras = [f.images[0].extra for f in files]
+    assert [type(e[0][1]) for e in extras] == [int, bool, int, float, float]
+    assert repr(extras[4][0][1]) == "-0.0"
+    assert extras[0] is extras[2] and extras[1] is not extras[0]  # same values, same types: one object
+
+
+def test_equal_providers_and_topics_of_many_files_are_one_object_and_merge_the_same(tmp_path: Path):
+    for i in range(3):
+        write_article(tmp_path, f"{i}.md", _article(f"https://a.example/{i}", f"T{i}", "topics: [AI]\n"))
+    kg = graph.build([tmp_path])
+    providers = [f.providers[0] for f in kg.corpus.files]
+    topics = [f.topics[0] for f in kg.corpus.files]
+    assert all(p is providers[0] for p in providers) and all(t is topics[0] for t in topics)
+    assert len(kg.corpus.providers) == len(kg.corpus.topics) == 1

@@ -270,3 +270,27 @@ def test_where_files_disagree_each_graph_keeps_its_own_and_the_merged_graph_the_
     default = ds.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
     assert set(default.objects(article, S.headline)) == {rdflib.Literal("The real title")}
     assert graph.load(tmp_path / "graph.nq").nx.nodes[str(article)]["label"] == "The real title"
+
+
+def test_one_iri_described_by_records_of_two_kinds_is_one_block_whatever_the_slices():
+    """Entries of one node stay together: a slice never cuts a node's records apart."""
+    from graph._merge import Corpus
+    from graph._rdf import SCHEMA, balanced_cuts, block_entries, merged_blocks
+    from graph._records import Article, Provider
+
+    urls = [f"https://x.example/{i}" for i in range(6)]
+    corpus = Corpus(
+        articles={url: Article(url, url) for url in urls},
+        providers={"https://x.example/3": Provider("https://x.example/3", "x.example", "X")},
+    )
+    blocks = list(merged_blocks(corpus))
+    node = [pairs for subject, pairs in blocks if subject == "<https://x.example/3>"]
+    assert len(node) == 1 and {o for p, o in node[0] if p.endswith("#type>")} >= {
+        f"<{SCHEMA}NewsArticle>",
+        f"<{SCHEMA}Organization>",
+    }
+    entries = block_entries(corpus)
+    for n in range(1, 9):
+        cuts = balanced_cuts(entries, n)
+        assert all(not (entries[c - 1][0] == entries[c][0]) for c in cuts if 0 < c < len(entries)), n
+        assert [b for i in range(n) for b in merged_blocks(corpus, (i, n))] == blocks

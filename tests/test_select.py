@@ -105,3 +105,11 @@ def test_selection_is_frozen():
     s = Selection(nodes=["a"])
     with pytest.raises(AttributeError):
         s.note = "x"  # type: ignore[misc]
+
+
+def test_degrees_are_networkx_degrees_in_the_graph_and_within_a_part(g):
+    from graph._select import degrees
+
+    assert degrees(g) == dict(g.degree)
+    part = set(list(g)[::2])
+    assert degrees(g, part) == dict(g.subgraph(part).degree)

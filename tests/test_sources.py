@@ -292,3 +292,12 @@ def test_link_to_a_file_outside_the_build_root_is_named_where_the_link_is(tmp_pa
     write_article(tmp_path / "corpus", "y.md", "---\nwebUrl: https://a.example/y\n---\n")
     os.symlink(tmp_path / "elsewhere" / "x.md", tmp_path / "corpus" / "x.md")
     assert [s.name for s in find_sources([tmp_path / "corpus"])] == ["x.md", "y.md"]
+
+
+def test_the_ascii_fast_check_allows_exactly_what_the_control_character_pattern_allows():
+    """ASCII text is checked as bytes (a faster path): it must let through what _NON_PRINTABLE does."""
+    from graph._sources import _NON_PRINTABLE, _PRINTABLE_ASCII
+
+    assert set(_PRINTABLE_ASCII) == {c for c in range(128) if not _NON_PRINTABLE.match(chr(c))}
+    doc = parse_document(b"---\ntitle: a\x07b\nwebUrl: https://a.example/\n---\n", "a.md")
+    assert doc.data["title"] == "a\ufffdb" and doc.diagnostics[0].code == "control-chars"
