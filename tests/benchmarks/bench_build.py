@@ -1,19 +1,27 @@
-"""Benchmark of ``newsgraph build``: figures at 1,000, 10,000 and 100,000 articles, and ``--stream``.
+"""Benchmark of the build: figures at 1,000, 10,000 and 100,000 articles, and ``--stream`` to a million.
 
-    python tests/benchmarks/bench_build.py                      # 1k, 10k, 100k + stream at 100k
-    python tests/benchmarks/bench_build.py --sizes 1000,10000   # smaller
-    python tests/benchmarks/bench_build.py --stream-sizes 100000,1000000   # flat memory to 1M (long)
+    python tests/benchmarks/bench_build.py                      # 1k, 10k, 100k (+ checks), --stream at 100k
+    python tests/benchmarks/bench_build.py --sizes 1000,10000   # quicker
+    python tests/benchmarks/bench_build.py --sizes "" --stream-sizes 100000,1000000   # --stream, flat to 1M
 
-Corpora are generated with ``../shared/tools/gen_corpus.py`` into a temporary
-folder (never into the repository) and removed afterwards (``--keep`` keeps
-them). For each size it prints wall time, articles per second, peak RSS,
-node/edge/triple counts and the time of each stage (read, parse, extract, merge,
-build, RDF, write), runs each build in a fresh process (so peak RSS is that
-build's), and times in the same run a straightforward script (PyYAML
-``safe_load`` per file, rdflib ``Graph.add`` per triple, ``Graph.serialize``
-to Turtle) and prints the ratio of articles per second. It also checks that
-the exports are byte-identical with 1 and N workers, with a warm cache, and
-with the YAML fast path turned off. Not collected by pytest (not ``test_*``).
+Corpora are generated with ``../shared/tools/gen_corpus.py`` (one article a
+file) into a temporary folder, never into the repository, and removed
+afterwards (``--tmp DIR`` keeps them there for the next run).
+
+For each size it runs the build ``--repeat`` times, each in a fresh process
+(so its peak memory is its own): ``graph.build`` of the corpus, its networkx
+graph, and Turtle + N-Triples written (``kg.write(out, ["ttl", "nt"])``), and
+prints the median wall time (and the range: this machine's speed varies from
+run to run), articles per second, peak memory (the build process's peak RSS,
+and the peak PSS of its whole process tree, sampled: the worker processes and
+forked writers included, pages they share counted once), node, edge and
+triple counts, and the time of each stage. In the same run it times a
+straightforward script (PyYAML ``safe_load`` per file, rdflib ``Graph.add``
+per triple, ``Graph.serialize(format="turtle")``) and prints the ratio of
+articles per second. Then it checks that the exports are byte-identical with
+1 worker and the default, with a cold and a warm cache, with the YAML fast
+path turned off, and that after one file changed a rebuild parses that one
+file and equals a clean build. Not collected by pytest (not ``test_*``).
 """
 
 from __future__ import annotations
@@ -23,54 +31,71 @@ import hashlib
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 GEN = Path(os.environ.get("NEWSGRAPH_SHARED", ROOT.parent / "shared")) / "tools" / "gen_corpus.py"
 
 # One build, run in a child process: prints a JSON line of figures.
 _BUILD = r"""
-import json, resource, sys, time
-t0 = time.perf_counter()
-import graph
+import time
+start = time.perf_counter()  # the wall time counts the imports too
+import json, resource, sys
+from pathlib import Path
 from graph import _fastyaml
 from graph._build import to_networkx
 from graph._kg import KnowledgeGraph
 from graph._pipeline import paused_gc, read_corpus
 from graph._progress import Feedback
-from graph._rdf import merged_blocks
-src, out, workers, cache, fast = sys.argv[1:6]
+src, out, workers, cache, fast, split = sys.argv[1:7]
 _fastyaml.ENABLED = fast == "1"
 fb = Feedback(level=0)
-start = time.perf_counter()
-n = int(workers) if workers != "0" else None
-corpus = read_corpus([src], workers=n, cache=cache if cache != "-" else None, feedback=fb)
-t_read = time.perf_counter()
-kg = KnowledgeGraph(corpus)
-with paused_gc():
-    g = to_networkx(corpus)
-    kg.__dict__["nx"] = g
-t_build = time.perf_counter()
-kg.write(out, ["ttl", "nt"])  # one pass over the blocks, in slices written side by side
-t_write = time.perf_counter()
-total = t_write - start
-with paused_gc():  # one RDF pass alone, for the stage figure (not part of the wall time)
-    triples = sum(len(pairs) for _, pairs in merged_blocks(corpus))
-t_rdf = time.perf_counter()
-print(json.dumps({
-    "wall": total, "articles": len(corpus.articles), "files": len(corpus.files),
+with paused_gc():  # as `newsgraph build` runs
+    corpus = read_corpus([src], workers=int(workers) or None, cache=None if cache == "-" else cache, feedback=fb)
+    t_read = time.perf_counter()
+    kg = KnowledgeGraph(corpus)
+    kg.__dict__["nx"] = g = to_networkx(corpus)
+    t_nx = time.perf_counter()
+    kg.write(out, ["ttl", "nt"])  # one pass over the blocks, in slices written side by side
+    t_write = time.perf_counter()
+with open(Path(out) / "graph.nt", "rb") as f:
+    triples = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+figures = {
+    "wall": t_write - start, "files": len(corpus.files), "article_nodes": len(corpus.articles),
     "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "triples": triples,
-    "find": fb.times.get("find", 0), "read_parse_wall": fb.times.get("read+parse", 0),
+    "find": fb.times.get("find", 0), "read_parse": fb.times.get("read+parse", 0),
     "read_cpu": fb.times.get("read (cpu)", 0), "parse_cpu": fb.times.get("parse (cpu)", 0),
     "extract_cpu": fb.times.get("extract (cpu)", 0), "merge": fb.times.get("merge", 0),
-    "build": t_build - t_read, "write": t_write - t_build, "rdf": t_rdf - t_write,
+    "networkx": t_nx - t_read, "write": t_write - t_nx,
     "parsed": fb.counts.get("files parsed", 0), "cached": fb.counts.get("files from cache", 0),
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-}))
+}
+if split == "1":  # the write's two halves, serial, in this process (not part of the wall time)
+    from graph._rdf import Describer, block_entries, entry_blocks
+    from graph.formats import ntriples, turtle
+    with paused_gc():
+        t0 = time.perf_counter()
+        d = Describer(corpus.base)
+        blocks = entry_blocks(corpus, block_entries(corpus, d), 0, None, d)
+        rdf = layout = 0.0
+        while True:
+            t1 = time.perf_counter()
+            block = next(blocks, None)
+            t2 = time.perf_counter()
+            rdf += t2 - t1
+            if block is None:
+                break
+            turtle.block(*block).encode("utf-8"), ntriples.lines(*block).encode("utf-8")
+            layout += time.perf_counter() - t2
+    figures.update(rdf_serial=rdf, layout_serial=layout)
+print(json.dumps(figures))
 """
 
 # The straightforward script: what one would write first.
@@ -145,12 +170,82 @@ print(json.dumps({"wall": time.perf_counter() - start, "files": r.files, "triple
 """
 
 
-def _run(code: str, *args: str) -> dict:
+class TreeMemory:
+    """Samples the PSS of a process and all its descendants (Linux ``/proc``); keeps the peak, in MiB.
+
+    PSS counts a page shared by n processes as 1/n in each, so the sum over the
+    tree is the memory the build really holds (forked workers share most pages).
+    """
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        self.pid, self.every, self.peak_mb = pid, every, 0.0
+        self.available = Path("/proc/self/smaps_rollup").exists()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.available:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            total = sum(_pss_kb(pid) for pid in _tree(self.pid))
+            self.peak_mb = max(self.peak_mb, total / 1024)
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _run(code: str, *args: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh Python; its figures, with the peak PSS of its process tree."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT)
-    if done.returncode != 0:
-        sys.exit(f"benchmark step failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    with TreeMemory(child.pid) as memory:
+        stdout, stderr = child.communicate()
+    if child.returncode != 0:
+        sys.exit(f"benchmark step failed:\n{stderr}")
+    figures: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    figures["tree_mb"] = memory.peak_mb if memory.available else None
+    return figures
 
 
 def _digest(folder: Path) -> str:
@@ -165,122 +260,189 @@ def _digest(folder: Path) -> str:
 def _corpus(tmp: Path, n: int) -> Path:
     folder = tmp / f"corpus-{n}"
     if not folder.exists():
-        subprocess.run([sys.executable, str(GEN), "--n", str(n), "--out", str(folder)], check=True, capture_output=True)
+        print(f"  generating {n:,} articles with {GEN.name} ...", flush=True)
+        part = tmp / f"corpus-{n}.part"
+        shutil.rmtree(part, ignore_errors=True)
+        subprocess.run([sys.executable, str(GEN), "--n", str(n), "--out", str(part)], check=True, capture_output=True)
+        part.rename(folder)
     return folder
 
 
-def bench(n: int, tmp: Path, workers: int, naive_limit: int, checks: str) -> None:
+def _fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f} MB"
+
+
+def bench(n: int, tmp: Path, workers: int, repeat: int, naive_limit: int, checks: str) -> dict[str, Any]:
     corpus = _corpus(tmp, n)
     out = tmp / f"out-{n}"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir()
-    r = _run(_BUILD, str(corpus), str(out), str(workers), "-", "1")
-    rate = r["articles"] / r["wall"]
-    print(f"\n== {n:,} files: {r['articles']:,} articles ({r['files']:,} files), workers={workers or 'auto'}")
-    print(f"  wall {r['wall']:.1f} s   {rate:,.0f} articles/s   peak RSS {r['rss_mb']:,.0f} MB", end="")
-    print(f" (workers {r['rss_children_mb']:,.0f} MB each at most)")
-    print(f"  nodes {r['nodes']:,}   edges {r['edges']:,}   triples {r['triples']:,}")
+    runs = []
+    for i in range(repeat):
+        runs.append(_run(_BUILD, str(corpus), str(_fresh(out)), str(workers), "-", "1", "1" if i == 0 else "0"))
+    walls = sorted(r["wall"] for r in runs)
+    r = dict(runs[0])
+    r["wall"] = statistics.median(walls)
+    r["rss_mb"] = max(x["rss_mb"] for x in runs)  # taken before the first run's serial pass
+    sampled = runs[1:] or runs  # the first run's tree was sampled through its serial pass too
+    r["tree_mb"] = max(x["tree_mb"] for x in sampled) if sampled[0]["tree_mb"] is not None else None
+    rate = r["files"] / r["wall"]
+    print(f"\n== {n:,} articles ({r['files']:,} files; {r['article_nodes']:,} article nodes with the related stubs)")
+    spread = f" (range {walls[0]:.1f}-{walls[-1]:.1f} s over {repeat} runs)" if repeat > 1 else ""
+    print(f"  wall {r['wall']:.1f} s median{spread}   {rate:,.0f} articles/s")
     print(
-        f"  stages: find {r['find']:.1f} s | read+parse+extract {r['read_parse_wall']:.1f} s wall "
-        f"(cpu over workers: read {r['read_cpu']:.1f}, parse {r['parse_cpu']:.1f}, extract {r['extract_cpu']:.1f}) "
-        f"| merge {r['merge']:.1f} | build (networkx) {r['build']:.1f} | write Turtle + N-Triples {r['write']:.1f}"
+        f"  peak memory: build process RSS {_mb(r['rss_mb'])}, whole process tree PSS {_mb(r['tree_mb'])} "
+        f"(worker processes at most {_mb(r['rss_children_mb'])} RSS each, pages shared with the build included)"
     )
-    print(f"  (one RDF pass alone, serial: {r['rdf']:.1f} s; in the write it is shared by both formats and sliced")
-    print("   over the workers, so it is not added again)")
+    print(f"  nodes {r['nodes']:,}   edges {r['edges']:,}   triples {r['triples']:,}")
+    stages = [
+        f"find {r['find']:.1f}",
+        f"read+parse+extract {r['read_parse']:.1f} (CPU in the workers: read {r['read_cpu']:.1f}, "
+        f"parse {r['parse_cpu']:.1f}, extract {r['extract_cpu']:.1f})",
+        f"merge {r['merge']:.1f}",
+        f"networkx {r['networkx']:.1f}",
+        f"RDF + Turtle + N-Triples written {r['write']:.1f}",
+    ]
+    print("  stages (s, first run): " + " | ".join(stages))
+    print(
+        f"  the write's halves, serial in one process: RDF terms and blocks {r['rdf_serial']:.1f} s, "
+        f"Turtle and N-Triples laid out {r['layout_serial']:.1f} s (the build makes and lays out each block in one "
+        "pass, in slices written side by side)"
+    )
     m = min(n, naive_limit)
     naive = _run(_NAIVE, str(corpus), str(out), str(m))
     naive_rate = naive["files"] / naive["wall"]
-    ours_rate = r["files"] / r["wall"]
+    r["ratio"] = rate / naive_rate
     print(
         f"  straightforward script over {naive['files']:,} of these files: {naive['wall']:.1f} s "
         f"({naive['graph']:.1f} s safe_load + Graph.add, {naive['serialize']:.1f} s serialize turtle), "
-        f"{naive['triples']:,} triples, {naive_rate:,.0f} files/s, peak RSS {naive['rss_mb']:,.0f} MB"
+        f"{naive['triples']:,} triples, {naive_rate:,.0f} articles/s, peak RSS {naive['rss_mb']:,.0f} MB"
     )
-    print(f"  ratio: {ours_rate / naive_rate:.1f}x the straightforward script's files (articles) per second")
-    if checks == "none":
-        return
+    print(f"  ratio: {r['ratio']:.1f}x the straightforward script's articles per second")
+    if checks != "none":
+        r["checks"] = _checks(n, corpus, out, tmp, checks)
+    return r
+
+
+def _checks(n: int, corpus: Path, out: Path, tmp: Path, checks: str) -> bool:
+    """Exports byte-identical across workers, cache and parser path, and after one changed file."""
     base = _digest(out)
-    variants = {}
     runs = [("cache, cold", ("0", str(out / ".cache"), "1")), ("cache, warm", ("0", str(out / ".cache"), "1"))]
     if checks == "all":
         runs = [("1 worker", ("1", "-", "1")), *runs, ("YAML fast path off", ("0", "-", "0"))]
-    for label, args in runs:
-        other = tmp / f"out-{n}-check"
-        shutil.rmtree(other, ignore_errors=True)
-        other.mkdir()
-        rr = _run(_BUILD, str(corpus), str(other), *args)
-        variants[label] = (_digest(other) == base, rr["wall"], rr["parsed"], rr["cached"])
-    for label, (same, wall, parsed, cached) in variants.items():
+    ok = True
+    other = tmp / f"out-{n}-check"
+    shutil.rmtree(out / ".cache", ignore_errors=True)
+    for label, (workers, cache, fast) in runs:
+        rr = _run(_BUILD, str(corpus), str(_fresh(other)), workers, cache, fast, "0")
+        same = _digest(other) == base
+        ok &= same
         print(
-            f"  {label:20s} {wall:6.1f} s  parsed {parsed:>7,}  from cache {cached:>7,}  "
+            f"  {label:20s} {rr['wall']:6.1f} s  parsed {rr['parsed']:>7,}  from cache {rr['cached']:>7,}  "
             f"exports {'identical' if same else 'DIFFER'}"
         )
     # One file changes: only it is parsed again, and the result equals a clean build.
-    victim = sorted(corpus.iterdir())[n // 2]
+    files = sorted(corpus.iterdir())
+    victim = files[len(files) // 2]
     saved = victim.read_bytes()
     try:
         victim.write_bytes(saved.replace(b"quality: ", b"quality: 1", 1))
-        clean, warm = tmp / f"out-{n}-clean", tmp / f"out-{n}-warm"
-        for folder in (clean, warm):
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-        rw = _run(_BUILD, str(corpus), str(warm), "0", str(out / ".cache"), "1")
-        _run(_BUILD, str(corpus), str(clean), "0", "-", "1")
-        same = _digest(clean) == _digest(warm)
+        clean, warm = _fresh(tmp / f"out-{n}-clean"), _fresh(tmp / f"out-{n}-warm")
+        rw = _run(_BUILD, str(corpus), str(warm), "0", str(out / ".cache"), "1", "0")
+        _run(_BUILD, str(corpus), str(clean), "0", "-", "1", "0")
+        same = _digest(clean) == _digest(warm) != base
+        ok &= same and rw["parsed"] == 1
         print(
             f"  one file changed: rebuild {rw['wall']:.1f} s, parsed {rw['parsed']:,}, from cache {rw['cached']:,}; "
             f"{'equal to' if same else 'DIFFERENT from'} a clean build"
         )
     finally:
         victim.write_bytes(saved)
+    return ok
 
 
-def bench_stream(n: int, tmp: Path) -> None:
+def bench_stream(n: int, tmp: Path) -> dict[str, Any]:
     corpus = _corpus(tmp, n)
     out = tmp / f"stream-{n}"
     shutil.rmtree(out, ignore_errors=True)
     r = _run(_STREAM, str(corpus), str(out))
     print(
-        f"\n== --stream, {n:,} files: {r['wall']:.1f} s, {r['files'] / r['wall']:,.0f} files/s, "
-        f"{r['triples']:,} triples, {r['quads']:,} quads, peak RSS {r['rss_mb']:,.0f} MB "
-        f"(workers {r['rss_children_mb']:,.0f} MB each at most)"
+        f"\n== --stream, {n:,} articles: {r['wall']:.1f} s, {r['files'] / r['wall']:,.0f} articles/s, "
+        f"{r['triples']:,} triples, {r['quads']:,} quads\n"
+        f"  peak memory: build process RSS {_mb(r['rss_mb'])}, workers at most {_mb(r['rss_children_mb'])} RSS "
+        f"each, whole process tree PSS {_mb(r['tree_mb'])}"
     )
     shutil.rmtree(out, ignore_errors=True)
+    return r
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes (default: 1000,10000,100000)")
     p.add_argument("--stream-sizes", default="100000", help="--stream sizes, e.g. 100000,1000000 (default: 100000)")
+    p.add_argument("--repeat", type=int, default=3, help="timed builds per size; the median is shown (default 3)")
     p.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     p.add_argument(
         "--naive-limit",
         type=int,
         default=10000,
-        help="files the straightforward script reads at most (it runs ~150 files/s; default 10000)",
+        help="files the straightforward script reads at most (it runs ~170 files/s; default 10000)",
     )
     p.add_argument(
         "--checks",
         choices=("all", "cache", "none"),
         default="all",
-        help="after each build: the determinism and cache checks (all), the cache ones only, or none",
+        help="after each size: the determinism and cache checks (all), the cache ones only, or none",
     )
-    p.add_argument("--tmp", help="where to generate corpora (default: a new temporary folder)")
-    p.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    p.add_argument("--tmp", help="where to generate corpora and keep them (default: a new temporary folder)")
     args = p.parse_args()
     tmp = Path(args.tmp) if args.tmp else Path(tempfile.mkdtemp(prefix="newsgraph-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
     print(f"newsgraph build benchmark: {os.cpu_count()} cores, Python {sys.version.split()[0]}, corpora in {tmp}")
-    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+    results: dict[int, dict[str, Any]] = {}
+    streams: dict[int, dict[str, Any]] = {}
     try:
         for n in (int(s) for s in args.sizes.split(",") if s):
-            bench(n, tmp, args.workers, args.naive_limit, args.checks)
+            results[n] = bench(n, tmp, args.workers, args.repeat, args.naive_limit, args.checks)
         for n in (int(s) for s in args.stream_sizes.split(",") if s):
-            bench_stream(n, tmp)
+            streams[n] = bench_stream(n, tmp)
     finally:
         print(f"\nload average after: {os.getloadavg()[0]:.1f}")
-        if not args.keep and not args.tmp:
+        for folder in tmp.glob("out-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+        if not args.tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+    _targets(results, streams)
+
+
+def _targets(results: dict[int, dict[str, Any]], streams: dict[int, dict[str, Any]]) -> None:
+    """The issue's targets, against this run's figures."""
+    print("\nTargets (2 cores, 24 GiB):")
+    r = results.get(100_000)
+    if r is not None:
+        memory = max(v for v in (r["rss_mb"], r["tree_mb"]) if v is not None)
+        for label, met in (
+            (f"100,000 articles to graph + Turtle + N-Triples in at most 60 s: {r['wall']:.1f} s", r["wall"] <= 60),
+            (f"... in at most 2 GB at peak (process tree): {memory:,.0f} MB", memory <= 2000),
+            (f"at least 10x the straightforward script's articles per second: {r['ratio']:.1f}x", r["ratio"] >= 10),
+        ):
+            print(f"  [{'met' if met else 'NOT MET'}] {label}")
+    for n, rr in results.items():
+        if "checks" in rr:
+            print(f"  [{'met' if rr['checks'] else 'NOT MET'}] {n:,}: exports identical across workers, cache, parser")
+    if len(streams) > 1:
+        small, large = min(streams), max(streams)
+        a, b = streams[small], streams[large]
+        grow = (b["tree_mb"] or b["rss_mb"]) / (a["tree_mb"] or a["rss_mb"])
+        print(
+            f"  --stream memory from {small:,} to {large:,} articles: "
+            f"{_mb(a['tree_mb'] or a['rss_mb'])} -> {_mb(b['tree_mb'] or b['rss_mb'])} ({grow:.2f}x)"
+        )
 
 
 if __name__ == "__main__":
