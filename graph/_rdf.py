@@ -545,11 +545,11 @@ def entry_blocks(
         subject, what, data = entries[index]
         index += 1
         if what < _SOURCE_ENTRY:
-            pairs = set(describe[what](data))
+            pairs = describe[what](data)
             while index < stop and entries[index][1] < _SOURCE_ENTRY and entries[index][0] == subject:
-                pairs.update(describe[entries[index][1]](entries[index][2]))  # one node, several kinds
+                pairs += describe[entries[index][1]](entries[index][2])  # one node, several kinds
                 index += 1
-            yield subject, sorted(pairs)
+            yield subject, sorted(set(pairs))
         elif what == _SOURCE_ENTRY:
             yield d.source_block(data)
         else:
