@@ -62,7 +62,7 @@ with paused_gc():  # as `newsgraph build` runs
     kg = KnowledgeGraph(corpus)
     kg.__dict__["nx"] = g = to_networkx(corpus)
     t_nx = time.perf_counter()
-    kg.write(out, ["ttl", "nt"])  # one pass over the blocks, in slices written side by side
+    kg.write(out, ["ttl", "nt"])  # one pass over the blocks; the Turtle laid out by a second process
     t_write = time.perf_counter()
 with open(Path(out) / "graph.nt", "rb") as f:
     triples = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
@@ -310,8 +310,8 @@ def bench(n: int, tmp: Path, workers: int, repeat: int, naive_limit: int, checks
     print("  stages (s, first run): " + " | ".join(stages))
     print(
         f"  the write's halves, serial in one process: RDF terms and blocks {r['rdf_serial']:.1f} s, "
-        f"Turtle and N-Triples laid out {r['layout_serial']:.1f} s (the build makes and lays out each block in one "
-        "pass, in slices written side by side)"
+        f"Turtle and N-Triples laid out {r['layout_serial']:.1f} s (the build makes each block once and lays out "
+        "its Turtle in a second process, at the same time)"
     )
     m = min(n, naive_limit)
     naive = _run(_NAIVE, str(corpus), str(out), str(m))
