@@ -59,38 +59,3 @@ def test_file_names_change_only_the_recorded_sources(tmp_path: Path):
         a, b = dict(g1.nodes[n]), dict(g2.nodes[n])
         a.pop("sources", None), b.pop("sources", None)
         assert a == b
-
-
-def test_turtle_laid_out_in_another_process_is_the_turtle_laid_out_here(tmp_path: Path, samples: Path):
-    """The writer process gets each block as N-Triples lines: the Turtle it writes is the same, byte for byte."""
-    from graph._exports import write_together
-
-    kg = graph.build([samples])
-    for workers in (1, 2):
-        for formats in (["ttl", "nt"], ["ttl"], ["nt"]):
-            out = tmp_path / f"{workers}-{'-'.join(formats)}"
-            assert write_together(kg, out, formats, workers=workers) == formats
-            assert sorted(p.name for p in out.iterdir()) == sorted(f"graph.{name}" for name in formats)
-    for name in ("ttl", "nt"):
-        assert (tmp_path / f"2-ttl-nt/graph.{name}").read_bytes() == (tmp_path / f"1-ttl-nt/graph.{name}").read_bytes()
-        assert (tmp_path / f"2-{name}/graph.{name}").read_bytes() == (tmp_path / f"1-{name}/graph.{name}").read_bytes()
-
-
-def test_a_failed_writer_process_fails_the_export_and_leaves_no_file(tmp_path: Path, monkeypatch, capfd):
-    import pytest
-
-    import graph._exports
-
-    def failing(ttl_path: str, nt_path: str | None) -> subprocess.Popen[bytes]:
-        code = (
-            "import sys; sys.stdin.buffer.read(10); "
-            "print('newsgraph: writing the RDF exports failed: no space', file=sys.stderr); sys.exit(1)"
-        )
-        return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE)
-
-    monkeypatch.setattr(graph._exports, "_writer_process", failing)
-    kg = graph.build([SEEDS])
-    with pytest.raises(OSError, match="failed in their process"):
-        graph._exports.write_together(kg, tmp_path, ["ttl", "nt"], workers=2)
-    assert list(tmp_path.iterdir()) == []
-    assert capfd.readouterr().err.strip().splitlines() == ["newsgraph: writing the RDF exports failed: no space"]
