@@ -36,6 +36,9 @@ Extra = tuple[tuple[str, Scalar], ...]
 # Keys that have a typed attribute on Article; every other key goes to ``extra``.
 _ARTICLE_KEYS = frozenset({"title", "excerpt", "publishedDateTime", "type", "provider", "topics", "images", "related"})
 _URL_KEYS = ("webUrl", "originalUrl")
+# Keys with a typed attribute on Image and on Provider.
+_IMAGE_KEYS = frozenset({"url", "width", "height"})
+_PROVIDER_KEYS = frozenset({"domain", "name", "images"})
 # Article fields of a known type that are kept in ``extra``: a value given as text is converted (with a warning).
 _TYPED_FIELDS = {"quality": int, "heat": int, "published": bool}
 _BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
@@ -265,13 +268,21 @@ class _Extractor:
 
     def extra(self, data: dict[str, Any], skip: frozenset[str], where: str) -> Extra:
         pairs: list[tuple[str, Scalar]] = []
+        floats = False
         for key in data:
             if key not in skip:
                 value = data[key]
                 if skip is _ARTICLE_KEYS and key in _TYPED_FIELDS:
                     value = self.typed(value, key, f"{where}{key}")
-                _flatten(str(key), value, pairs)
-        return tuple(self.finite(pairs, where if skip is _ARTICLE_KEYS else f"{where}."))
+                kind = type(value)
+                if (kind is str or kind is int or kind is bool) and type(key) is str:
+                    pairs.append((key, value))  # what _flatten does with a plain value, without its tests
+                else:
+                    floats = True  # a float, or a value _flatten takes apart: look for non-finite numbers
+                    _flatten(str(key), value, pairs)
+        if floats:
+            self.finite(pairs, where if skip is _ARTICLE_KEYS else f"{where}.")
+        return tuple(pairs)
 
     # -- records -----------------------------------------------------------------------
     def image(self, data: Any, where: str) -> str | None:
@@ -280,21 +291,29 @@ class _Extractor:
         if not isinstance(data, dict):
             self.warn(f"{where}: an image must be a mapping with a url; left out")
             return None
-        url = self.text(data.get("url"), f"{where}.url")
+        url = data.get("url")
+        if type(url) is not str:
+            url = self.text(url, f"{where}.url")
         if not url or not url.strip():
             self.warn(f"{where}: an image without a url; left out")
             return None
         url = url.strip()
-        width = self.integer(data.get("width"), f"{where}.width")
-        height = self.integer(data.get("height"), f"{where}.height")
+        width, height = data.get("width"), data.get("height")
+        if type(width) is not int:
+            width = self.integer(width, f"{where}.width")
+        if type(height) is not int:
+            height = self.integer(height, f"{where}.height")
         image = Image(
             iri=image_iri(url, self.base),
             url=url,
             width=width,
             height=height,
-            extra=self.extra(data, frozenset({"url", "width", "height"}), where)
-            + _misfit("width", data.get("width"), width)
-            + _misfit("height", data.get("height"), height),
+            extra=self.extra(data, _IMAGE_KEYS, where)
+            + (
+                _misfit("width", data.get("width"), width) + _misfit("height", data.get("height"), height)
+                if width is None or height is None
+                else ()
+            ),
         )
         self.out.images.append(image)
         return image.iri
@@ -321,18 +340,21 @@ class _Extractor:
         if not isinstance(data, dict):
             self.warn(f"{where}: a provider must be a mapping with a domain; left out")
             return None
-        domain = self.text(data.get("domain"), f"{where}.domain")
+        domain = data.get("domain")
+        if type(domain) is not str:
+            domain = self.text(domain, f"{where}.domain")
         if not domain or not provider_domain(domain):
             self.warn(f"{where}: a provider without a domain; left out")
             return None
-        name = self.text(data.get("name"), f"{where}.name")
+        name = data.get("name")
+        if type(name) is not str:
+            name = self.text(name, f"{where}.name")
         provider = Provider(
             iri=provider_iri(domain, self.base),
             domain=provider_domain(domain),
             name=(name or "").strip() or None,
             images=self.images(data.get("images"), f"{where}.images"),
-            extra=self.extra(data, frozenset({"domain", "name", "images"}), where)
-            + _misfit("name", data.get("name"), name),
+            extra=self.extra(data, _PROVIDER_KEYS, where) + _misfit("name", data.get("name"), name),
         )
         self.out.providers.append(provider)
         return provider.iri
@@ -352,17 +374,22 @@ class _Extractor:
         return _unique(iris)
 
     def article(self, data: dict[str, Any], where: str, stub: bool) -> Article | None:
-        raw_urls = [self.text(data.get(key), f"{where}{key}") for key in _URL_KEYS]
+        raw_urls = [u if type(u := data.get(key)) is str else self.text(u, f"{where}{key}") for key in _URL_KEYS]
         urls = _unique(canonical_url(u) for u in raw_urls if u and u.strip())
         if not urls:
             return None
         related: tuple[str, ...] = ()
         if not stub:
             related = self.related(data.get("related"), f"{where}related")
-        title = self.text(data.get("title"), f"{where}title")
-        excerpt = self.text(data.get("excerpt"), f"{where}excerpt")
+        # Text given as text is the common case: checked here, without building the name of the field.
+        title, excerpt, kind = data.get("title"), data.get("excerpt"), data.get("type")
+        if type(title) is not str:
+            title = self.text(title, f"{where}title")
+        if type(excerpt) is not str:
+            excerpt = self.text(excerpt, f"{where}excerpt")
+        if type(kind) is not str:
+            kind = self.text(kind, f"{where}type")
         date_published = self.when(data.get("publishedDateTime"), f"{where}publishedDateTime")
-        kind = self.text(data.get("type"), f"{where}type")
         article = Article(
             iri=article_iri(urls[0], self.base),
             url=urls[0],
@@ -378,10 +405,14 @@ class _Extractor:
             stub=stub,
             sources=(self.source,),
             extra=self.extra(data, _ARTICLE_KEYS, where)
-            + _misfit("title", data.get("title"), title)
-            + _misfit("excerpt", data.get("excerpt"), excerpt)
-            + _misfit("publishedDateTime", data.get("publishedDateTime"), date_published)
-            + _misfit("type", data.get("type"), kind),
+            + (
+                _misfit("title", data.get("title"), title)
+                + _misfit("excerpt", data.get("excerpt"), excerpt)
+                + _misfit("publishedDateTime", data.get("publishedDateTime"), date_published)
+                + _misfit("type", data.get("type"), kind)
+                if title is None or excerpt is None or date_published is None or kind is None
+                else ()  # every field fitted its type: nothing to keep beside it
+            ),
         )
         self.out.articles.append(article)
         return article
