@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ._identity import DEFAULT_BASE, safe_iri, source_iri, topic_scheme_iri
+from ._identity import safe_iri, source_iri, topic_scheme_iri
 from ._merge import Corpus
 from ._records import Article, Extra, FileRecords, Image, Provider, Scalar, Topic
 
@@ -381,37 +381,6 @@ _IDENTIFIER = f"<{DCTERMS}identifier>"
 _MAIN_ENTITY = f"<{SCHEMA}mainEntity>"
 
 
-@lru_cache(maxsize=16)
-def _describer(base: str) -> Describer:
-    """A describer that remembers nothing, for the functions below (one per base)."""
-    return Describer(base, remember=False)
-
-
-def article_pairs(a: Article, base: str, primary: str | None = None) -> list[tuple[str, str]]:
-    """The (predicate, object) pairs that describe an article (:meth:`Describer.article`)."""
-    return _describer(base).article(a, primary)
-
-
-def provider_pairs(p: Provider) -> list[tuple[str, str]]:
-    """The (predicate, object) pairs that describe a provider."""
-    return _describer(DEFAULT_BASE).provider(p)
-
-
-def topic_pairs(t: Topic, scheme: str) -> list[tuple[str, str]]:
-    """The (predicate, object) pairs that describe a topic."""
-    return [(_TYPE, _CONCEPT), (_PREF_LABEL, literal(t.label)), (_IN_SCHEME, iri(scheme))]
-
-
-def image_pairs(m: Image) -> list[tuple[str, str]]:
-    """The (predicate, object) pairs that describe an image."""
-    return _describer(DEFAULT_BASE).image(m)
-
-
-def source_block(f: FileRecords, base: str) -> Block:
-    """A source file: a ``schema:DigitalDocument`` whose main entity is its article (if it gave one)."""
-    return _describer(base).source_block(f)
-
-
 def _blocks(
     articles: Iterable[Article],
     providers: Iterable[Provider],
@@ -579,7 +548,7 @@ def document_blocks(f: FileRecords, corpus: Corpus, describer: Describer | None 
     """What one file says, as (graph IRI, blocks), with stubs resolved to their nodes.
 
     The graph IRI is the file's source IRI (from its path relative to the build
-    root); the graph also describes the file itself (:func:`source_block`).
+    root); the graph also describes the file itself (:meth:`Describer.source_block`).
     ``describer``: one shared by every file of a corpus (default: a new one).
 
     >>> from graph import build
