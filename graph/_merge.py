@@ -402,26 +402,28 @@ def _merge_providers(records: list[Provider]) -> Provider:
         return first
     # Many files say the same of a provider: count the names with every record, merge the distinct ones
     # (two records with the same sort key are the same record, so dropping repeats changes nothing).
-    # Counted by their fields (iri aside: one group, one IRI) as a tuple: the same classes as the records'
-    # own equality, at C speed. Each class is counted under its first record.
+    # Counted by their fields (iri aside: one group, one IRI) as a tuple, at C speed; extra values by
+    # their text, as the sort below sees them: ``1`` and ``True`` are equal in Python, not in RDF, and
+    # must not be one class counted under whichever came first.
     counted: dict[tuple[Any, ...], list[Any]] = {}
     for r in records:
-        seen = counted.get((r.domain, r.name, r.images, r.extra))
+        key = (r.domain, r.name, r.images, repr(r.extra) if r.extra else ())
+        seen = counted.get(key)
         if seen is None:
-            counted[(r.domain, r.name, r.images, r.extra)] = [r, 1]
+            counted[key] = [r, 1]
         else:
             seen[1] += 1
-    said = dict(counted.values())
+    said = list(counted.values())  # not a dict of records: their equality is the one set aside above
     real: Counter[str] = Counter()
     named: Counter[str] = Counter()
-    for r, times in said.items():
+    for r, times in said:
         if r.name:
             named[r.name] += times
             if _is_real_name(r):
                 real[r.name] += times
     names = real or named
     name = min(names, key=lambda n: (-names[n], n)) if names else None
-    records = sorted(said, key=lambda r: repr((r.name, r.images, r.extra)))
+    records = sorted((r for r, _ in said), key=lambda r: repr((r.name, r.images, r.extra)))
     return Provider(
         iri=first.iri,
         domain=first.domain,
@@ -448,10 +450,12 @@ def _merge_topics(records: list[Topic]) -> Topic:
 def _merge_images(records: list[Image]) -> Image:
     if len(records) == 1:
         return records[0]
-    records = sorted(  # repeats dropped first: records with the same sort key are the same record
-        dict.fromkeys(records),
-        key=lambda r: (r.width is None, r.height is None, repr((r.url, r.width, r.height, r.extra))),
-    )
+    # Repeats dropped first, by the sort key: records with the same key are the same record (the
+    # records' own equality would not do: ``1 == True``, so it would keep whichever came first).
+    unique: dict[tuple[bool, bool, str], Image] = {}
+    for r in records:
+        unique.setdefault((r.width is None, r.height is None, repr((r.url, r.width, r.height, r.extra))), r)
+    records = [unique[key] for key in sorted(unique)]
     return Image(
         iri=records[0].iri,
         url=records[0].url,

@@ -93,3 +93,27 @@ def test_equal_providers_and_topics_of_many_files_are_one_object_and_merge_the_s
     topics = [f.topics[0] for f in kg.corpus.files]
     assert all(p is providers[0] for p in providers) and all(t is topics[0] for t in topics)
     assert len(kg.corpus.providers) == len(kg.corpus.topics) == 1
+
+
+def _image_and_provider_flags(folder: Path, names: tuple[str, str]) -> tuple[object, object]:
+    """Build two files naming one image and one provider, one with ``flag: 1``, the other ``flag: true``."""
+    for name, (url, flag) in zip(names, (("https://a.example/1", "1"), ("https://a.example/2", "true")), strict=True):
+        write_article(
+            folder,
+            name,
+            f"---\nwebUrl: {url}\nprovider:\n  name: P\n  domain: p.example\n  flag: {flag}\n"
+            f"images:\n  - url: https://img.example/x.png\n    flag: {flag}\n---\n",
+        )
+    corpus = graph.build([folder]).corpus
+    (image,) = corpus.images.values()
+    (provider,) = corpus.providers.values()
+    return dict(image.extra)["flag"], dict(provider.extra)["flag"]
+
+
+def test_image_and_provider_values_1_and_true_merge_independent_of_file_names(tmp_path: Path):
+    """Regression: ``1 == True`` in Python, so equal-looking image and provider records were one class,
+    kept under whichever file came first by name: the merged value followed the file names."""
+    one = _image_and_provider_flags(tmp_path / "one", ("a.md", "b.md"))
+    two = _image_and_provider_flags(tmp_path / "two", ("b.md", "a.md"))
+    assert [(type(v), v) for v in one] == [(type(v), v) for v in two]
+    assert all(type(v) is int and v == 1 for v in one)  # of the two, the one that sorts first, whatever the order
