@@ -110,9 +110,9 @@ def _build_graph(args: argparse.Namespace) -> int:
     if args.quiet:
         return 0
     print(
-        f"{c['articles']} articles, {c['providers']} providers, {c['topics']} topics, "
-        f"{c['images']} images, {c['edges']} edges; {c['files read']} files read, "
-        f"{c['files rejected']} rejected; wrote {args.out}/" + (f" and the store {args.store}/" if args.store else "")
+        f"{c['articles']:,} articles, {c['providers']:,} providers, {c['topics']:,} topics, "
+        f"{c['images']:,} images, {c['edges']:,} edges; {c['files read']:,} files read, "
+        f"{c['files rejected']:,} rejected; wrote {args.out}/" + (f" and the store {args.store}/" if args.store else "")
     )
     return 0
 

@@ -42,5 +42,6 @@ def stream_on_dask(args: argparse.Namespace, fb: Feedback) -> int:
         fb.say("newsgraph: times: " + ", ".join(f"{stage} {s:.2f} s" for stage, s in fb.times.items()))
     if not args.quiet:
         c = report.counts()
-        print(f"{c['files']} files read, {c['rejected']} rejected; wrote {manifest} and the parts it lists (streamed)")
+        done = f"{c['files']:,} files read, {c['rejected']:,} rejected"
+        print(f"{done}; wrote {manifest} and the parts it lists (streamed)")
     return 0

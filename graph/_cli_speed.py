@@ -104,7 +104,7 @@ def stream_command(args: argparse.Namespace) -> int:
     verbose_summary(fb)
     if not args.quiet:
         print(
-            f"{result.files} files read, {result.rejected} rejected; "
-            f"{result.triples} triples, {result.quads} quads; wrote {args.out}/ (streamed)"
+            f"{result.files:,} files read, {result.rejected:,} rejected; "
+            f"{result.triples:,} triples, {result.quads:,} quads; wrote {args.out}/ (streamed)"
         )
     return 0

@@ -108,8 +108,8 @@ class KnowledgeGraph(Queries):
     def __repr__(self) -> str:
         c = self.counts()
         return (
-            f"<KnowledgeGraph: {c['articles']} articles, {c['providers']} providers, "
-            f"{c['topics']} topics, {c['images']} images, {c['edges']} edges>"
+            f"<KnowledgeGraph: {c['articles']:,} articles, {c['providers']:,} providers, "
+            f"{c['topics']:,} topics, {c['images']:,} images, {c['edges']:,} edges>"
         )
 
 

@@ -119,8 +119,8 @@ class Report:
         """
         c = self.counts()
         lines = [
-            f"{c['files']} files read: {c['kept']} kept, {c['merged']} merged into another file's article, "
-            f"{c['warned']} kept with warnings, {c['rejected']} rejected"
+            f"{c['files']:,} files read: {c['kept']:,} kept, {c['merged']:,} merged into another file's article, "
+            f"{c['warned']:,} kept with warnings, {c['rejected']:,} rejected"
         ]
         errors = [d for f in self.rejected for d in f.errors]
         if errors:

@@ -44,3 +44,17 @@ def test_build_writes_every_rdf_format_and_drops_keys(tmp_path: Path, capsys):
     with pytest.raises(SystemExit) as exit_info:  # argparse: an unknown format is a usage error
         main(["build", "seeds", "--out", str(tmp_path), "--format", "ttl,rdfxml"])
     assert exit_info.value.code == 2 and "unknown format 'rdfxml'" in capsys.readouterr().err
+
+
+def test_summary_counts_have_thousands_separators(tmp_path: Path, capsys):
+    """Large counts print as 1,234, as the page's notice does: readable at a glance."""
+    from conftest import GEN_CORPUS
+
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", "400", "--out", str(corpus)], check=True)
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--format", "nt"]) == 0
+    captured = capsys.readouterr()
+    summary = captured.out.strip().splitlines()[-1]
+    edges = summary.split(" edges;")[0].rsplit(", ", 1)[1]
+    assert "," in edges and int(edges.replace(",", "")) >= 1000, summary
+    assert "400 files read" in summary and "400 files read: 400 kept" in captured.err
