@@ -17,7 +17,7 @@ from . import _cli_query, _cli_rdf, _cli_view
 from ._cli_speed import add_speed_options, make_feedback, speed_options, stream_command, verbose_summary
 from ._dask import DaskNotInstalled
 from ._identity import DEFAULT_BASE
-from ._kg import DEFAULT_FORMATS, build
+from ._kg import DEFAULT_FORMATS, build, counts_text
 from ._pipeline import paused_gc
 from ._store import write_store
 from .formats import WRITERS, write_atomic
@@ -110,9 +110,8 @@ def _build_graph(args: argparse.Namespace) -> int:
     if args.quiet:
         return 0
     print(
-        f"{c['articles']:,} articles, {c['providers']:,} providers, {c['topics']:,} topics, "
-        f"{c['images']:,} images, {c['edges']:,} edges; {c['files read']:,} files read, "
-        f"{c['files rejected']:,} rejected; wrote {args.out}/" + (f" and the store {args.store}/" if args.store else "")
+        f"{counts_text(c)}; {c['files read']:,} files read, {c['files rejected']:,} rejected; "
+        f"wrote {args.out}/" + (f" and the store {args.store}/" if args.store else "")
     )
     return 0
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ._identity import DEFAULT_BASE
-from ._kg import KnowledgeGraph, build, open_graph
+from ._kg import KnowledgeGraph, build, counts_text, open_graph
 from ._store import Rows, open_store, query
 
 __all__ = ["add_parsers", "format_rows", "format_stats"]
@@ -169,10 +169,7 @@ def format_stats(stats: dict[str, Any]) -> str:
       2  AI
       2  Computer Vision
     """
-    lines = [
-        f"{stats['articles']:,} articles, {stats['providers']:,} providers, {stats['topics']:,} topics, "
-        f"{stats['images']:,} images, {stats['edges']:,} edges"
-    ]
+    lines = [counts_text(stats)]
     if stats["first"] is not None:
         lines.append(f"dates: {stats['first']:%Y-%m-%d} to {stats['last']:%Y-%m-%d}")
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from ._store import stats as _store_stats
 from .formats import WRITERS
 from .formats import ntriples as _ntriples
 
-__all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "load", "open_graph"]
+__all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "counts_text", "load", "open_graph"]
 
 #: What ``kg.write`` and ``newsgraph build`` write when no formats are named.
 DEFAULT_FORMATS = ("ttl", "html")
@@ -106,11 +106,17 @@ class KnowledgeGraph(Queries):
         return written
 
     def __repr__(self) -> str:
-        c = self.counts()
-        return (
-            f"<KnowledgeGraph: {c['articles']:,} articles, {c['providers']:,} providers, "
-            f"{c['topics']:,} topics, {c['images']:,} images, {c['edges']:,} edges>"
-        )
+        return f"<KnowledgeGraph: {counts_text(self.counts())}>"
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """Nodes per kind and edges, as the summaries say them (from :meth:`KnowledgeGraph.counts` or ``stats()``).
+
+    >>> counts_text({"articles": 229504, "providers": 2000, "topics": 20, "images": 241456, "edges": 901495})
+    '229,504 articles, 2,000 providers, 20 topics, 241,456 images, 901,495 edges'
+    """
+    kinds = ("articles", "providers", "topics", "images", "edges")
+    return ", ".join(f"{counts[kind]:,} {kind}" for kind in kinds)
 
 
 def build(
