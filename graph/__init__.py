@@ -6,11 +6,11 @@
 (14, True)
 """
 
-from ._identity import DEFAULT_BASE, canonical_url
-from ._kg import KnowledgeGraph, build, load
-from ._kg import open_graph as open
-from ._records import Article, Image, Provider, Topic
-from ._report import RejectedFilesError
+from graph.kg import KnowledgeGraph, build, load
+from graph.kg import open_graph as open
+from graph.model.report import RejectedFilesError
+from graph.read.identity import DEFAULT_BASE, canonical_url
+from graph.read.records import Article, Image, Provider, Topic
 
 __all__ = [
     "DEFAULT_BASE",

@@ -4,8 +4,8 @@ from collections import Counter
 from pathlib import Path
 
 import graph
-from graph._identity import canonical_url
-from graph._sources import find_sources, read_document
+from graph.read.identity import canonical_url
+from graph.read.sources import find_sources, read_document
 
 
 def test_seeds_exactly():
@@ -26,7 +26,7 @@ def test_seeds_exactly():
     assert labels == {"TechNode", "Caixin Global", "techwireasia.com", "The Times"}
     # The Caixin article's related link to TechNode is the TechNode article node itself.
     technode = kg.corpus.articles[
-        graph._identity.article_iri(
+        graph.read.identity.article_iri(
             "https://technode.com/2021/12/15/xpeng-motors-fined-by-chinese-watchdog-for-facial-recognition-breach/"
         )
     ]
@@ -72,7 +72,7 @@ def test_fast_edge_insertion_lays_out_the_graph_as_networkx_does(samples: Path):
     """``to_networkx`` fills the adjacency itself: the same graph, in the same order, as networkx's own loop."""
     import networkx as nx
 
-    from graph._build import article_attrs, to_networkx
+    from graph.model.network import article_attrs, to_networkx
 
     corpus = graph.build([samples, "seeds"]).corpus
     fast = to_networkx(corpus)
@@ -92,7 +92,7 @@ def test_fast_edge_insertion_lays_out_the_graph_as_networkx_does(samples: Path):
 
 
 def test_edge_total_counts_as_networkx_does_in_graphs_and_views(samples: Path):
-    from graph._build import edge_total
+    from graph.model.network import edge_total
 
     g = graph.build([samples]).nx
     assert edge_total(g) == g.number_of_edges() > 0

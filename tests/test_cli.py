@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from graph._cli import main
+from graph.cli.main import main
 
 
 def test_build_writes_turtle_and_page_and_prints_summary(tmp_path: Path, capsys):

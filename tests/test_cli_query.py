@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from graph._cli import main
+from graph.cli.main import main
 
 COUNT = "SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }"
 BY_PROVIDER = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import GEN_CORPUS
 
-from graph._cli import main
+from graph.cli.main import main
 
 XPENG = "https://technode.com/2021/12/15/xpeng-motors-fined-by-chinese-watchdog-for-facial-recognition-breach/"
 
@@ -54,7 +54,7 @@ def test_build_falls_back_to_the_most_connected_nodes_with_a_note(tmp_path: Path
     subprocess.run(
         [sys.executable, str(GEN_CORPUS), "--n", "40", "--out", str(corpus)], check=True, capture_output=True
     )
-    monkeypatch.setattr("graph._view.DEFAULT_MAX_NODES", 50)
+    monkeypatch.setattr("graph.view.page.DEFAULT_MAX_NODES", 50)
     assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--format", "html"]) == 0
     assert "the page shows the 50 most connected" in capsys.readouterr().err
     data = _data(tmp_path / "out" / "graph.html")

@@ -21,14 +21,14 @@ import fsspec
 import pytest
 from conftest import GEN_CORPUS, SEEDS, write_article
 
-from graph._cli import main
-from graph._dask import DaskNotInstalled, find_remote_sources, plan, read_corpus, write_parts
-from graph._kg import KnowledgeGraph
-from graph._merge import Corpus
-from graph._pipeline import read_corpus as local_corpus
-from graph._report import make_report
-from graph._sources import MAX_FILE_BYTES, find_sources
+from graph.cli.main import main
+from graph.engines.dask import DaskNotInstalled, find_remote_sources, plan, read_corpus, write_parts
+from graph.engines.local import read_corpus as local_corpus
 from graph.formats import WRITERS
+from graph.kg import KnowledgeGraph
+from graph.model.merge import Corpus
+from graph.model.report import make_report
+from graph.read.sources import MAX_FILE_BYTES, find_sources
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import graph
 
 def _build(src: Path, out: Path, hashseed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": hashseed}
-    code = "import sys, graph._cli as c; sys.exit(c.main(sys.argv[1:]))"
+    code = "import sys, graph.cli.main as c; sys.exit(c.main(sys.argv[1:]))"
     run = subprocess.run(
         [sys.executable, "-c", code, "build", str(src), "--out", str(out)], env=env, capture_output=True, text=True
     )

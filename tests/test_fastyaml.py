@@ -19,8 +19,8 @@ import yaml
 from conftest import GEN_CORPUS, SEEDS
 
 import graph
-from graph import _fastyaml
-from graph._sources import parse_document, split_front_matter
+from graph.read import fastyaml as _fastyaml
+from graph.read.sources import parse_document, split_front_matter
 
 
 def same(a: Any, b: Any) -> bool:

@@ -15,10 +15,10 @@ import rdflib.compare
 from conftest import SEEDS
 
 import graph
-from graph._identity import source_iri
-from graph._load import read_rdf
-from graph._rdf import document_blocks
 from graph.formats import WRITERS, graphml, nq
+from graph.formats.load import read_rdf
+from graph.rdf.mapping import document_blocks
+from graph.read.identity import source_iri
 
 RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml")
 OXIGRAPH = {
@@ -177,8 +177,8 @@ def _plain_block(subject: str, pairs: list[tuple[str, str]]) -> str:
 
 def test_turtle_blocks_shorten_every_term_as_compact_does(samples: Path):
     """turtle.block skips ``compact`` where it can tell the answer: never where compact would shorten."""
-    from graph._rdf import XSD, merged_blocks
     from graph.formats import turtle
+    from graph.rdf.mapping import XSD, merged_blocks
 
     odd = sorted(
         [

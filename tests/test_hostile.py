@@ -34,9 +34,9 @@ from hypothesis import strategies as st
 
 import graph
 from graph import formats
-from graph._cli import main
-from graph._records import extract
-from graph._sources import Document, parse_document
+from graph.cli.main import main
+from graph.read.records import extract
+from graph.read.sources import Document, parse_document
 
 # -- hostile text -------------------------------------------------------------------------------------------------
 
@@ -240,7 +240,7 @@ def _strings(value: Any) -> list[str]:
 
 def _check_page(page: str, kg: graph.KnowledgeGraph) -> None:
     """Hostile text cannot add or break a script; the embedded data decodes to every node with its text."""
-    baseline = _scripts(graph.formats.html.generate(graph.build([SEEDS])))
+    baseline = _scripts(graph.view.html.generate(graph.build([SEEDS])))
     scripts = _scripts(page)
     assert [a for a, _ in scripts] == [a for a, _ in baseline], "hostile text changed the page's scripts"
     data = [json.loads(text) for attrs, text in scripts if attrs.get("type") == "application/json"]

@@ -1,4 +1,4 @@
-from graph._identity import (
+from graph.read.identity import (
     article_iri,
     canonical_url,
     check_base,

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 import graph
-from graph._store import write_store
+from graph.store.embedded import write_store
 
 XPENG = "https://technode.com/2021/12/15/xpeng-motors-fined-by-chinese-watchdog-for-facial-recognition-breach/"
 

@@ -81,7 +81,7 @@ def test_load_gives_back_urls_with_characters_an_iri_cannot_hold(tmp_path: Path)
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "graphml"])
 def test_rdflib_and_pyoxigraph_parsing_load_the_same_corpus(built, fmt: str, monkeypatch: pytest.MonkeyPatch):
-    from graph import _load
+    from graph.formats import load as _load
 
     _, out = built
     fast = _load.load_corpus(out / f"graph.{fmt}")

@@ -55,9 +55,9 @@ def test_topic_spelling_variants_are_one_node(tmp_path: Path):
 
 def test_gathering_files_out_of_name_order_merges_as_merge_does(tmp_path: Path, samples: Path):
     """Records are grouped as files arrive; files arriving out of name order are sorted and grouped again."""
-    from graph._merge import Gathering, merge
-    from graph._pipeline import process_files
-    from graph._sources import find_sources
+    from graph.engines.local import process_files
+    from graph.model.merge import Gathering, merge
+    from graph.read.sources import find_sources
 
     files = list(process_files(find_sources([samples]), workers=1))
     gathering = Gathering()
@@ -69,8 +69,8 @@ def test_gathering_files_out_of_name_order_merges_as_merge_does(tmp_path: Path, 
 
 def test_shared_values_never_join_equal_values_of_other_types():
     """Regression guard: 1 == True == 1.0 and -0.0 == 0.0 in Python, but they are different values in RDF."""
-    from graph._merge import _Shared
-    from graph._records import FileRecords, Image
+    from graph.model.merge import _Shared
+    from graph.read.records import FileRecords, Image
 
     def image(extra):
         return FileRecords("a.md", images=[Image("id:i", "https://i.example/", extra=extra)])

@@ -11,11 +11,11 @@ import pytest
 from conftest import GEN_CORPUS, SEEDS, write_article
 
 import graph
-from graph._cache import CACHE_FILE
-from graph._exports import write_together
-from graph._pipeline import paused_gc, process_file, process_files, read_corpus, worker_count
-from graph._progress import Feedback
-from graph._sources import find_sources
+from graph.engines.local import paused_gc, process_file, process_files, read_corpus, worker_count
+from graph.formats.together import write_together
+from graph.read.cache import CACHE_FILE
+from graph.read.sources import find_sources
+from graph.util.progress import Feedback
 
 FORMATS = ("ttl", "nt", "nq")
 
@@ -124,7 +124,7 @@ def test_a_cache_of_an_earlier_layout_is_emptied_and_laid_out_afresh(tmp_path: P
     """Regression: the cache was a WITHOUT ROWID table, several times slower to fill; such a file starts over."""
     import sqlite3
 
-    from graph._cache import RecordCache
+    from graph.read.cache import RecordCache
 
     db = sqlite3.connect(tmp_path / CACHE_FILE)
     db.execute("CREATE TABLE records (key BLOB PRIMARY KEY, payload BLOB) WITHOUT ROWID")
@@ -141,7 +141,7 @@ def test_a_cache_of_an_earlier_layout_is_emptied_and_laid_out_afresh(tmp_path: P
 def test_cache_writer_stores_in_its_thread_and_says_what_writing_raised(tmp_path: Path):
     import sqlite3
 
-    from graph._cache import CacheWriter, RecordCache
+    from graph.read.cache import CacheWriter, RecordCache
 
     cache = RecordCache(tmp_path)
     writer = CacheWriter(cache)
@@ -185,7 +185,7 @@ def test_turtle_and_ntriples_written_together_equal_each_written_alone(corpus: P
 
 def test_counts_without_networkx_equal_the_graphs(corpus: Path):
     """``counts()`` no longer builds the networkx graph for its edge count: the number must not change."""
-    from graph._build import edge_count
+    from graph.model.network import edge_count
 
     kg = graph.build([corpus])
     edges = kg.counts()["edges"]

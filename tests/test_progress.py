@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEEDS
 
-from graph._cli import main
-from graph._progress import Feedback
+from graph.cli.main import main
+from graph.util.progress import Feedback
 
 
 class Terminal(io.StringIO):
@@ -67,7 +67,7 @@ def test_cli_cache_is_in_the_output_folder_unless_no_cache(tmp_path: Path):
 def test_the_bar_shows_on_a_real_terminal(tmp_path: Path):
     """Run the command on a pseudo-terminal: the bar is drawn (with ``\\r``) and cleared."""
     primary, secondary = pty.openpty()
-    code = "import sys, graph._cli as c; sys.exit(c.main(sys.argv[1:]))"
+    code = "import sys, graph.cli.main as c; sys.exit(c.main(sys.argv[1:]))"
     args = [sys.executable, "-c", code, "build", str(SEEDS), "--out", str(tmp_path), "--format", "nt"]
     proc = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary, cwd=ROOT)
     os.close(secondary)

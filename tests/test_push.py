@@ -18,8 +18,8 @@ import pytest
 from conftest import SEEDS
 
 import graph
-from graph._cli import main
-from graph._push import PushError, push
+from graph.cli.main import main
+from graph.store.push import PushError, push
 
 
 def _oxigraph() -> str | None:

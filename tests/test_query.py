@@ -260,7 +260,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> graph.KnowledgeGraph:
 
 
 def test_articles_select_exactly_what_newsgraph_view_selects(generated):
-    from graph._select import select
+    from graph.model.select import select
 
     kg = generated
     topic = kg.stats(top=1)["top topics"][0][0]

@@ -8,10 +8,10 @@ import rdflib.compare
 from conftest import ROOT, SEEDS
 
 import graph
-from graph._identity import source_iri
-from graph._rdf import VOCAB
-from graph._sources import find_sources, read_document
 from graph.formats import nq, ntriples, turtle
+from graph.rdf.mapping import VOCAB
+from graph.read.identity import source_iri
+from graph.read.sources import find_sources, read_document
 
 
 def test_turtle_parses_in_rdflib_and_pyoxigraph_and_matches_ntriples(tmp_path):
@@ -62,7 +62,7 @@ NG = rdflib.Namespace(VOCAB)
 SKOS = rdflib.SKOS
 XSD = rdflib.XSD
 
-# The README's table, written out independently of graph._rdf: input field → predicate.
+# The README's table, written out independently of graph.rdf.mapping: input field → predicate.
 EXPECTED = {
     "title": S.headline,
     "excerpt": S.abstract,
@@ -203,21 +203,21 @@ def _readme_terms() -> set[str]:
     section = text[text.index("### The mapping") :]
     section = section[: section.index("\n## ")] if "\n## " in section else section
     curies = set(re.findall(r"`((?:schema|skos|dcterms|prov|rdf|rdfs|ng):[A-Za-z][\w.]*)`", section))
-    prefixes = graph._rdf.PREFIXES
+    prefixes = graph.rdf.mapping.PREFIXES
     return {prefixes[c.split(":")[0]] + c.split(":", 1)[1] for c in curies}
 
 
 def test_every_predicate_the_build_emits_is_in_the_readme_table_or_the_ontology(samples: Path):
-    from graph._validate import vocabulary
+    from graph.formats.validate import vocabulary
 
     documented = _readme_terms() | {str(s) for s in vocabulary().subjects(rdflib.RDF.type, None)}
     emitted = {str(p) for p in graph.build([SEEDS, samples]).rdf.predicates()}
     assert emitted - documented == set()
-    assert {str(v) for v in graph._rdf.FIELD_PREDICATES.values()} <= _readme_terms()
+    assert {str(v) for v in graph.rdf.mapping.FIELD_PREDICATES.values()} <= _readme_terms()
 
 
 def test_the_ontology_describes_every_project_term_it_names():
-    from graph._validate import vocabulary
+    from graph.formats.validate import vocabulary
 
     onto = vocabulary()
     terms = [t for t in onto.subjects(rdflib.RDF.type, None) if str(t).startswith(VOCAB) and str(t) != VOCAB]
@@ -247,7 +247,7 @@ def test_line_separators_in_text_and_urls_do_not_break_ntriples_readers(tmp_path
 
 
 def test_dates_before_the_year_1000_have_four_digit_years():
-    from graph._rdf import literal
+    from graph.rdf.mapping import literal
 
     assert literal(dt.datetime(219, 7, 9, tzinfo=dt.UTC)) == f'"0219-07-09T00:00:00Z"^^<{XSD}dateTime>'
 
@@ -274,9 +274,9 @@ def test_where_files_disagree_each_graph_keeps_its_own_and_the_merged_graph_the_
 
 def test_one_iri_described_by_records_of_two_kinds_is_one_block_whatever_the_slices():
     """Entries of one node stay together: a slice never cuts a node's records apart."""
-    from graph._merge import Corpus
-    from graph._rdf import SCHEMA, balanced_cuts, block_entries, merged_blocks
-    from graph._records import Article, Provider
+    from graph.model.merge import Corpus
+    from graph.rdf.mapping import SCHEMA, balanced_cuts, block_entries, merged_blocks
+    from graph.read.records import Article, Provider
 
     urls = [f"https://x.example/{i}" for i in range(6)]
     corpus = Corpus(

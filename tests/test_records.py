@@ -1,7 +1,7 @@
 import datetime as dt
 
-from graph._records import extract
-from graph._sources import parse_document
+from graph.read.records import extract
+from graph.read.sources import parse_document
 
 
 def _extract(text: str):

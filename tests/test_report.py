@@ -13,10 +13,10 @@ import pytest
 from conftest import ROOT, write_article
 
 import graph
-from graph._cli import main
-from graph._pipeline import process_file
-from graph._report import Report, make_report
-from graph._sources import find_sources
+from graph.cli.main import main
+from graph.engines.local import process_file
+from graph.model.report import Report, make_report
+from graph.read.sources import find_sources
 
 GOOD = "---\ntitle: Good\nwebUrl: https://a.example/1\nprovider: {name: P, domain: p.example}\n---\n"
 
@@ -94,8 +94,8 @@ def test_strict_builds_when_nothing_is_rejected():
 
 def test_report_is_the_same_whatever_the_file_order(tmp_path: Path):
     files = [process_file(s) for s in find_sources([_corpus(tmp_path)])]
-    one = make_report(graph._merge.merge(files))
-    two = make_report(graph._merge.merge(list(reversed(files))))
+    one = make_report(graph.model.merge.merge(files))
+    two = make_report(graph.model.merge.merge(list(reversed(files))))
     assert one == two and one.to_json() == two.to_json()
 
 
@@ -103,15 +103,15 @@ def test_file_records_cross_process_boundaries_unchanged(tmp_path: Path):
     files = [process_file(s) for s in find_sources([_corpus(tmp_path)])]
     copied = pickle.loads(pickle.dumps(files))
     assert copied == files
-    assert make_report(graph._merge.merge(copied)) == make_report(graph._merge.merge(files))
+    assert make_report(graph.model.merge.merge(copied)) == make_report(graph.model.merge.merge(files))
 
 
 def test_report_is_the_same_with_workers_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     folder = _corpus(tmp_path / "in")
     for i in range(40):
         write_article(folder, f"more/{i:02}.md", GOOD.replace("/1", f"/more{i}"))
-    monkeypatch.setattr(graph._pipeline, "CHUNK", 4)  # small chunks: these few files go to 2 worker processes
-    assert graph._pipeline.worker_count(2, 45) == 2
+    monkeypatch.setattr(graph.engines.local, "CHUNK", 4)  # small chunks: these few files go to 2 worker processes
+    assert graph.engines.local.worker_count(2, 45) == 2
     plain = graph.build([folder], workers=1).report
     parallel = graph.build([folder], workers=2, cache=tmp_path / "cache").report
     cached = graph.build([folder], workers=2, cache=tmp_path / "cache").report

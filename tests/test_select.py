@@ -4,7 +4,7 @@ import networkx as nx
 import pytest
 
 import graph
-from graph._select import Selection, select
+from graph.model.select import Selection, select
 
 XPENG = "https://technode.com/2021/12/15/xpeng-motors-fined-by-chinese-watchdog-for-facial-recognition-breach/"
 
@@ -108,7 +108,7 @@ def test_selection_is_frozen():
 
 
 def test_degrees_are_networkx_degrees_in_the_graph_and_within_a_part(g):
-    from graph._select import degrees
+    from graph.model.select import degrees
 
     assert degrees(g) == dict(g.degree)
     part = set(list(g)[::2])

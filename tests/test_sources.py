@@ -3,7 +3,7 @@ from pathlib import Path
 
 from conftest import write_article
 
-from graph._sources import find_sources, parse_document
+from graph.read.sources import find_sources, parse_document
 
 
 def test_find_sources_recurses_skips_hidden_and_other_suffixes(tmp_path: Path):
@@ -49,7 +49,7 @@ import pytest  # noqa: E402
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from graph._sources import (  # noqa: E402
+from graph.read.sources import (  # noqa: E402
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_TEXT_CHARS,
@@ -222,7 +222,7 @@ def test_fence_and_depth_searches_find_what_multiline_anchors_find(pieces: list[
     """The closing-line and deep-indent searches look after a "\\n" instead of anchoring "^" with re.M."""
     import re
 
-    from graph import _sources
+    from graph.read import sources as _sources
 
     text = "".join(pieces)
     old_fence = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.M).search(text)
@@ -247,8 +247,8 @@ def _tricky_tree(root: Path) -> None:
 
 
 def test_source_walk_meets_the_files_find_sources_finds_in_source_iri_order(tmp_path: Path):
-    from graph._identity import source_iri
-    from graph._sources import SourceWalk
+    from graph.read.identity import source_iri
+    from graph.read.sources import SourceWalk
 
     _tricky_tree(tmp_path)
     for paths in (
@@ -268,20 +268,20 @@ def test_source_walk_sorts_a_large_folder_in_runs_on_disk_with_the_same_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """A folder of more entries than LISTING_RUN is listed in sorted runs on disk, merged: same walk."""
-    import graph._sources
-    from graph._identity import source_iri
-    from graph._sources import SourceWalk
+    import graph.read.sources
+    from graph.read.identity import source_iri
+    from graph.read.sources import SourceWalk
 
     _tricky_tree(tmp_path)
     for i in range(25):
         write_article(tmp_path, f"n{i:02d}.md", f"---\nwebUrl: https://a.example/n{i}\n---\n")
     want = [s.name for s in sorted(find_sources([tmp_path]), key=lambda s: source_iri(s.name))]
     runs: list[int] = []
-    write_keys = graph._sources._write_keys
+    write_keys = graph.read.sources._write_keys
     monkeypatch.setattr(
-        graph._sources, "_write_keys", lambda folder, keys: runs.append(len(keys)) or write_keys(folder, keys)
+        graph.read.sources, "_write_keys", lambda folder, keys: runs.append(len(keys)) or write_keys(folder, keys)
     )
-    monkeypatch.setattr(graph._sources, "LISTING_RUN", 4)
+    monkeypatch.setattr(graph.read.sources, "LISTING_RUN", 4)
     assert [s.name for s in SourceWalk([tmp_path])] == want
     assert len(runs) >= 8 and max(runs) == 4  # the top folder alone lists 30 entries: in runs of 4
 
@@ -296,7 +296,7 @@ def test_link_to_a_file_outside_the_build_root_is_named_where_the_link_is(tmp_pa
 
 def test_the_ascii_fast_check_allows_exactly_what_the_control_character_pattern_allows():
     """ASCII text is checked as bytes (a faster path): it must let through what _NON_PRINTABLE does."""
-    from graph._sources import _NON_PRINTABLE, _PRINTABLE_ASCII
+    from graph.read.sources import _NON_PRINTABLE, _PRINTABLE_ASCII
 
     assert set(_PRINTABLE_ASCII) == {c for c in range(128) if not _NON_PRINTABLE.match(chr(c))}
     doc = parse_document(b"---\ntitle: a\x07b\nwebUrl: https://a.example/\n---\n", "a.md")

@@ -6,7 +6,17 @@ import pyoxigraph as ox
 import pytest
 
 import graph
-from graph._store import META_GRAPH, Rows, memory_store, open_store, query, read_corpus, stats, to_python, write_store
+from graph.store.embedded import (
+    META_GRAPH,
+    Rows,
+    memory_store,
+    open_store,
+    query,
+    read_corpus,
+    stats,
+    to_python,
+    write_store,
+)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -10,9 +10,9 @@ import pytest
 from conftest import GEN_CORPUS, SEEDS, write_article
 
 import graph
-from graph import _stream
-from graph._cli import main
-from graph._stream import stream_build
+from graph.cli.main import main
+from graph.engines import stream as _stream
+from graph.engines.stream import stream_build
 
 
 @pytest.fixture(scope="module")

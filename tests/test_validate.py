@@ -9,8 +9,8 @@ import rdflib
 from conftest import SEEDS
 
 import graph
-from graph._cli import main
-from graph._validate import shapes, validate, validate_graph
+from graph.cli.main import main
+from graph.formats.validate import shapes, validate, validate_graph
 
 S = rdflib.Namespace("https://schema.org/")
 

@@ -18,7 +18,7 @@ from browser import Browser, launch
 from conftest import GEN_CORPUS, ROOT
 
 import graph
-from graph._view import LAYOUT_THRESHOLD, fit, layout, page, safe_url
+from graph.view.page import LAYOUT_THRESHOLD, fit, layout, page, safe_url
 
 PWN = "window.__pwned = (window.__pwned || 0) + 1"
 HOSTILE_TITLES = [
@@ -115,7 +115,9 @@ def test_large_page_is_byte_identical_whatever_the_file_order_and_hash_seed(tmp_
         for path in order:  # the same names, created in another order
             (folder / path.relative_to(corpus)).parent.mkdir(parents=True, exist_ok=True)
             (folder / path.relative_to(corpus)).write_bytes(path.read_bytes())
-        code = "import sys, graph; from graph._view import page; sys.stdout.write(page(graph.build([sys.argv[1]]).nx))"
+        code = (
+            "import sys, graph; from graph.view.page import page; sys.stdout.write(page(graph.build([sys.argv[1]]).nx))"
+        )
         run = subprocess.run(
             [sys.executable, "-c", code, str(folder)],
             env={**os.environ, "PYTHONHASHSEED": seed},
@@ -133,7 +135,7 @@ def test_cut_page_layout_does_not_depend_on_the_hash_seed(tmp_path: Path):
         [sys.executable, str(GEN_CORPUS), "--n", "120", "--out", str(corpus)], check=True, capture_output=True
     )
     code = (
-        "import sys, graph; from graph._view import LAYOUT_THRESHOLD, page\n"
+        "import sys, graph; from graph.view.page import LAYOUT_THRESHOLD, page\n"
         "g = graph.build([sys.argv[1]]).nx\n"
         "cut = len(g) // 2 - 1\n"
         "assert cut > LAYOUT_THRESHOLD, (len(g), LAYOUT_THRESHOLD)\n"

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import networkx as nx
 
-from .._merge import Corpus
+from graph.model.merge import Corpus
 
 __all__ = ["WRITERS", "Exportable", "register", "write_atomic"]
 
@@ -66,10 +66,17 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> None:
 
 
 def _register_builtins() -> None:
-    from . import graphml, html, jsonld, nq, ntriples, trig, turtle
+    from . import graphml, jsonld, nq, ntriples, trig, turtle
 
-    for module in (turtle, ntriples, nq, trig, jsonld, graphml, html):
+    for module in (turtle, ntriples, nq, trig, jsonld, graphml):
         register(module.NAME, module.write)
+
+    def html(source: Exportable, path: Path) -> None:
+        from graph.view import html
+
+        html.write(source, path)
+
+    register("html", html)
 
 
 _register_builtins()

@@ -20,7 +20,8 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 import rdflib
 
-from .._rdf import iri, merged_blocks
+from graph.rdf.mapping import iri, merged_blocks
+
 from . import Exportable, write_atomic
 
 NAME = "graphml"

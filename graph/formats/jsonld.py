@@ -16,7 +16,8 @@ from typing import Any
 
 import rdflib
 
-from .._rdf import PREFIXES, merged_blocks
+from graph.rdf.mapping import PREFIXES, merged_blocks
+
 from . import Exportable, write_atomic
 from .turtle import compact
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import rdflib
 
-from .._rdf import merged_blocks
+from graph.rdf.mapping import merged_blocks
+
 from . import Exportable, write_atomic
 
 NAME = "nt"

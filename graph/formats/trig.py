@@ -11,7 +11,8 @@ from pathlib import Path
 
 import rdflib
 
-from .._rdf import dataset_blocks
+from graph.rdf.mapping import dataset_blocks
+
 from . import Exportable, write_atomic
 from .turtle import block, compact, header
 

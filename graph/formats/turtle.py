@@ -9,7 +9,8 @@ from pathlib import Path
 
 import rdflib
 
-from .._rdf import PREFIXES, XSD, merged_blocks
+from graph.rdf.mapping import PREFIXES, XSD, merged_blocks
+
 from . import Exportable, write_atomic
 
 NAME = "ttl"

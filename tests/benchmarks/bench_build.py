@@ -48,11 +48,11 @@ import time
 start = time.perf_counter()  # the wall time counts the imports too
 import json, resource, sys
 from pathlib import Path
-from graph import _fastyaml
-from graph._build import to_networkx
-from graph._kg import KnowledgeGraph
-from graph._pipeline import paused_gc, read_corpus
-from graph._progress import Feedback
+from graph.read import fastyaml as _fastyaml
+from graph.model.network import to_networkx
+from graph.kg import KnowledgeGraph
+from graph.engines.local import paused_gc, read_corpus
+from graph.util.progress import Feedback
 src, out, workers, cache, fast, split = sys.argv[1:7]
 _fastyaml.ENABLED = fast == "1"
 fb = Feedback(level=0)
@@ -80,7 +80,7 @@ figures = {
     "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }
 if split == "1":  # the write's two halves, serial, in this process (not part of the wall time)
-    from graph._rdf import Describer, block_entries, entry_blocks
+    from graph.rdf.mapping import Describer, block_entries, entry_blocks
     from graph.formats import ntriples, turtle
     with paused_gc():
         t0 = time.perf_counter()
@@ -161,8 +161,8 @@ print(json.dumps({"wall": end - start, "files": len(files), "triples": len(g), "
 # A streaming build in a child process.
 _STREAM = r"""
 import json, resource, sys, time
-from graph._progress import Feedback
-from graph._stream import stream_build
+from graph.util.progress import Feedback
+from graph.engines.stream import stream_build
 fb = Feedback(level=0)
 start = time.perf_counter()
 r = stream_build([sys.argv[1]], sys.argv[2], ["nt", "nq"], feedback=fb)

@@ -79,8 +79,8 @@ def run_local(corpus: str, out: str, formats: list[str]) -> dict[str, Any]:
 def run_dask(corpus: str, out: str, formats: list[str], workers: int, stream: bool) -> dict[str, Any]:
     import distributed
 
-    from graph._dask import read_corpus, write_parts
-    from graph._kg import KnowledgeGraph
+    from graph.engines.dask import read_corpus, write_parts
+    from graph.kg import KnowledgeGraph
 
     times: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -30,8 +30,8 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
 from test_hostile import _hostile_files  # noqa: E402
 
-from graph._pipeline import process_file  # noqa: E402
-from graph._sources import Source  # noqa: E402
+from graph.engines.local import process_file  # noqa: E402
+from graph.read.sources import Source  # noqa: E402
 
 GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
 LIMIT = 2 * 1024**3

@@ -75,7 +75,7 @@ def corpus(n: int) -> Path:
 
 def bench(n: int, repeat: int, rdflib_max: int) -> None:
     import graph
-    from graph._store import write_store
+    from graph.store.embedded import write_store
 
     folder = corpus(n)
     print(f"\n== {n:,} article files ==", flush=True)
@@ -138,7 +138,7 @@ def bench(n: int, repeat: int, rdflib_max: int) -> None:
         start = time.perf_counter()
         g = kg.rdf
         print(f"rdflib (kg.rdf parsed in {time.perf_counter() - start:.1f} s), its own SPARQL engine:")
-        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in graph._rdf.PREFIXES.items())
+        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in graph.rdf.mapping.PREFIXES.items())
 
         def run_rdflib(text: str) -> list[Any]:
             return list(g.query(prefixes + text))

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import graph  # noqa: E402
-from graph._view import fit, page  # noqa: E402
+from graph.view.page import fit, page  # noqa: E402
 
 GEN = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
 CHROMIUM = "/usr/bin/chromium"

@@ -1,0 +1,1 @@
+"""The ``newsgraph`` command: one module per group of subcommands."""

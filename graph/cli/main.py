@@ -1,0 +1,141 @@
+"""The command line: ``newsgraph build`` (and ``python -m graph build``).
+
+Exit status: 0 when the graph was built (warnings allowed), 1 with ``--strict``
+when any file was rejected (or when the exports cannot be written), 2 for a
+usage error. Data errors never print a traceback: bad files are reported on
+stderr and in ``DIR/report.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from graph.cli import query as query_commands
+from graph.cli import rdf as rdf_commands
+from graph.cli import view as view_command
+from graph.cli.speed import add_speed_options, make_feedback, speed_options, stream_command, verbose_summary
+from graph.engines.dask import DaskNotInstalled
+from graph.engines.local import paused_gc
+from graph.formats import WRITERS, write_atomic
+from graph.kg import DEFAULT_FORMATS, build, counts_text
+from graph.read.identity import DEFAULT_BASE
+from graph.store.embedded import write_store
+
+__all__ = ["main"]
+
+
+def _formats(text: str) -> list[str]:
+    names = [f.strip().lower() for f in text.split(",") if f.strip()]
+    for name in names:
+        if name not in WRITERS:
+            raise argparse.ArgumentTypeError(f"unknown format {name!r}; choose from {', '.join(sorted(WRITERS))}")
+    return names
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``newsgraph`` command."""
+    p = argparse.ArgumentParser(prog="newsgraph", description="Build a knowledge graph from news article files.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build the graph and write its exports")
+    b.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH", help="files or folders (default: seeds/)")
+    b.add_argument("--out", default="exports", metavar="DIR", help="output folder (default: exports/)")
+    b.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base of minted IRIs (default: {DEFAULT_BASE})")
+    b.add_argument(
+        "--format",
+        type=_formats,
+        default=list(DEFAULT_FORMATS),
+        metavar="LIST",
+        help=f"comma-separated formats, from {', '.join(sorted(WRITERS))} (default: {','.join(DEFAULT_FORMATS)})",
+    )
+    b.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="leave a field out of every article, e.g. secured or images.isCached (repeatable)",
+    )
+    b.add_argument("--store", metavar="DIR", help="also write an on-disk triple store (for `newsgraph query`)")
+    b.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when any file was rejected, writing only DIR/report.json (previous exports are kept)",
+    )
+    b.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help='where to read and merge: this machine, or a Dask cluster (pip install "newsgraph[dask]")',
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the Dask scheduler (tcp://HOST:8786); default: a local cluster of processes",
+    )
+    add_speed_options(b)
+    b.set_defaults(run=_build)
+    query_commands.add_parsers(sub)
+    rdf_commands.add_parsers(sub)
+    view_command.add_parsers(sub)
+    return p
+
+
+def _build(args: argparse.Namespace) -> int:
+    if args.stream:
+        return stream_command(args)
+    # Millions of acyclic records live until the end: the cyclic collector would only walk them, again and again.
+    with paused_gc():
+        return _build_graph(args)
+
+
+def _build_graph(args: argparse.Namespace) -> int:
+    fb = make_feedback(args)
+    kg = build(args.paths, base=args.base, drop=args.drop, **_engine(args), **speed_options(args, fb))
+    report_path = Path(args.out) / "report.json"
+    if not args.quiet or kg.report.rejected:
+        print(kg.report.summary(where=str(report_path)), file=sys.stderr)
+    if getattr(args, "strict", False) and kg.report.rejected:
+        write_atomic(report_path, [kg.report.to_json()])
+        print(f"newsgraph: --strict: {len(kg.report.rejected)} files rejected; exports not written", file=sys.stderr)
+        return 1
+    with fb.stage("write"):
+        kg.write(args.out, args.format)
+    if "html" in args.format and (note := view_command.oversize_note(kg.nx.number_of_nodes())):
+        print(f"graph.html: {note}", file=sys.stderr)
+    write_atomic(report_path, [kg.report.to_json()])
+    if args.store:
+        write_store(kg, args.store)
+    c = kg.counts()
+    verbose_summary(fb)
+    if args.quiet:
+        return 0
+    print(
+        f"{counts_text(c)}; {c['files read']:,} files read, {c['files rejected']:,} rejected; "
+        f"wrote {args.out}/" + (f" and the store {args.store}/" if args.store else "")
+    )
+    return 0
+
+
+def _engine(args: argparse.Namespace) -> dict[str, str]:
+    """The engine options for ``build``: none for the local engine, so other engines stay optional."""
+    if args.scheduler and args.engine != "dask":
+        raise ValueError("--scheduler needs --engine dask")
+    return {"engine": "dask", "scheduler": args.scheduler} if args.engine == "dask" else {}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit status."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (FileNotFoundError, ValueError, DaskNotInstalled) as exc:
+        print(f"newsgraph: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the exports cannot be written: not the data's fault, and no traceback
+        print(f"newsgraph: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsgraph: interrupted; previous exports are left as they were", file=sys.stderr)
+        return 130

@@ -1,0 +1,111 @@
+"""The view command: ``newsgraph view`` writes the page for a chosen subgraph.
+
+``newsgraph view [PATH ...] [--out FILE] [--topic T] [--provider DOMAIN]
+[--since DATE] [--until DATE] [--around URL_OR_IRI --depth N] [--max-nodes N]``
+builds the graph as ``newsgraph build`` would, selects nodes with
+:func:`graph.model.select.select` (the same rules as the Python API) and writes one
+self-contained page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from graph.formats import write_atomic
+from graph.kg import build
+from graph.model.select import select
+from graph.read.identity import DEFAULT_BASE
+from graph.view import page as view_page
+from graph.view.page import DEFAULT_MAX_NODES, fit, page
+
+__all__ = ["add_parsers", "heading", "oversize_note"]
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the ``view`` command to the ``newsgraph`` subparsers."""
+    v = sub.add_parser(
+        "view",
+        help="write the interactive page of a chosen subgraph",
+        description="Write one self-contained interactive page (HTML) of the graph or of a chosen part of it. "
+        "Filters keep the articles that match all of them, with their providers, topics and images.",
+    )
+    v.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to build from (default: seeds/)")
+    v.add_argument("--out", default="view.html", metavar="FILE", help="the page to write (default: view.html)")
+    v.add_argument("--topic", metavar="T", help="articles about this topic (its label, any case)")
+    v.add_argument("--provider", metavar="DOMAIN", help="articles of this provider (its domain or name)")
+    v.add_argument("--since", metavar="DATE", help="articles published on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD)")
+    v.add_argument("--until", metavar="DATE", help="articles published on or before DATE (the whole day, month…)")
+    v.add_argument("--around", metavar="URL_OR_IRI", help="only the neighbourhood of this article URL or node IRI")
+    v.add_argument("--depth", type=int, default=None, metavar="N", help="with --around: how many hops (default: 1)")
+    v.add_argument(
+        "--max-nodes",
+        type=int,
+        default=DEFAULT_MAX_NODES,
+        metavar="N",
+        help=f"keep the N most connected nodes and say what was left out (default: {DEFAULT_MAX_NODES}; 0: no limit)",
+    )
+    v.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base of minted IRIs (default: {DEFAULT_BASE})")
+    v.set_defaults(run=_run)
+
+
+def heading(args: argparse.Namespace) -> str:
+    """The page's title: what was asked for.
+
+    >>> heading(argparse.Namespace(topic="AI", provider=None, since="2021-12", until=None, around=None, depth=None))
+    'newsgraph · topic AI · since 2021-12'
+    """
+    parts = ["newsgraph"]
+    for name in ("topic", "provider", "since", "until", "around"):
+        value = getattr(args, name)
+        if value:
+            parts.append(f"{name} {value}")
+    if args.around and args.depth is not None:
+        parts.append(f"depth {args.depth}")
+    return " · ".join(parts)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.depth is not None and args.around is None:
+        raise ValueError("--depth needs --around")
+    if args.max_nodes < 0:
+        raise ValueError(f"--max-nodes must be 0 (no limit) or more, not {args.max_nodes}")
+    kg = build(args.paths or ["seeds"], base=args.base)
+    for d in kg.corpus.diagnostics:
+        print(d, file=sys.stderr)
+    g = kg.nx
+    chosen = select(
+        g,
+        topic=args.topic,
+        provider=args.provider,
+        since=args.since,
+        until=args.until,
+        around=args.around,
+        depth=1 if args.depth is None else args.depth,
+    )
+    shown = fit(g, chosen, args.max_nodes or None)
+    write_atomic(Path(args.out), [page(g, heading(args), selection=shown, max_nodes=None)])
+    print(
+        f"wrote {args.out}: {len(shown.nodes):,} of {g.number_of_nodes():,} nodes"
+        + (f"; {shown.note}" if shown.note else "")
+    )
+    return 0
+
+
+def oversize_note(n: int, max_nodes: int | None = None) -> str | None:
+    """What ``newsgraph build`` says when the whole graph is too large for one page.
+
+    >>> oversize_note(120_000)
+    'the graph has 120,000 nodes; the page shows the 5,000 most connected (use `newsgraph view` to choose a part)'
+    >>> oversize_note(14) is None
+    True
+    """
+    max_nodes = view_page.DEFAULT_MAX_NODES if max_nodes is None else max_nodes
+    if n <= max_nodes:
+        return None
+    return (
+        f"the graph has {n:,} nodes; the page shows the {max_nodes:,} most connected "
+        "(use `newsgraph view` to choose a part)"
+    )

@@ -1,0 +1,320 @@
+"""The pipeline: from paths to a merged corpus.
+
+Each file goes through :func:`process_file` (read, parse, extract: a pure
+function of the file) and the records of all files are merged once.
+
+Files are processed in worker processes (``workers``, one per core by default
+for large corpora), in chunks, results coming back in file order; with a
+``cache`` folder the records of a file whose content did not change come from
+the cache instead of being parsed again (:mod:`graph.read.cache`). Neither changes
+the result: the merge sorts and does not depend on the order of files, and a
+cached entry is the pickled result of the same pure function.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import stat
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any, TypeVar
+
+from graph.model.merge import Corpus, Gathering
+from graph.read.cache import CacheWriter, RecordCache, dump, load, record_key
+from graph.read.identity import DEFAULT_BASE, check_base
+from graph.read.records import FileRecords, extract
+from graph.read.sources import MAX_FILE_BYTES, Source, find_sources, parse_document, read_document
+from graph.util.progress import Feedback
+
+__all__ = [
+    "default_workers",
+    "map_chunks",
+    "paused_gc",
+    "process_file",
+    "process_files",
+    "read_corpus",
+    "worker_count",
+]
+
+T = TypeVar("T")
+
+#: Files per task sent to a worker process.
+CHUNK = 256
+#: New cache entries written at a time.
+FLUSH = 2048
+#: Below this many files a build stays in one process (starting workers costs more).
+PARALLEL_FROM = 1000
+
+
+def process_file(source: Source, base: str = DEFAULT_BASE, drop: frozenset[str] = frozenset()) -> FileRecords:
+    """Read, parse and extract one file: a pure function of that file.
+
+    >>> records = process_file(find_sources(["seeds"])[0])
+    >>> len(records.articles), records.diagnostics
+    (3, [])
+    """
+    return extract(read_document(source), base, drop)
+
+
+def default_workers() -> int:
+    """Worker processes for a large build: the cores this process may run on.
+
+    >>> default_workers() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic structures.
+
+    Records, graphs and triples hold no reference cycles, but with millions of
+    them alive every collection walks them all: pausing it makes a build
+    markedly faster (the collector runs again afterwards, as it was).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_raw(source: Source) -> bytes | None:
+    """The bytes of a regular file within the size limit, else ``None`` (then
+    :func:`process_file` reads it and says what is wrong, exactly as without workers).
+
+    Plain ``os`` calls: a file object costs several times the read itself here.
+    """
+    try:  # O_NONBLOCK: a FIFO must not make the worker wait for a writer
+        fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        parts = [os.read(fd, info.st_size + 1)]
+        size = len(parts[0])
+        while parts[-1] and size <= MAX_FILE_BYTES:  # it grew since fstat, or a short read: read on
+            parts.append(os.read(fd, MAX_FILE_BYTES + 1 - size))
+            size += len(parts[-1])
+        return b"".join(parts) if len(parts) > 2 else parts[0]
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+# One worker's settings and cache connection (set by _init_worker, or locally).
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(base: str, drop: frozenset[str], cache: str | None, lookup: bool = True) -> None:
+    """Set up a worker: ``cache`` is the cache folder (keys are made for it), ``lookup`` whether
+    it may hold anything (a first build's cache is empty: no file is looked up there)."""
+    _STATE["base"] = base
+    _STATE["drop"] = drop
+    _STATE["keys"] = cache is not None
+    _STATE["cache"] = RecordCache(cache, readonly=True) if cache is not None and lookup else None
+
+
+#: What a chunk gives back: per file (cache key or None, pickled records, taken from the cache),
+#: and the seconds spent reading, parsing and extracting.
+ChunkResult = tuple[list[tuple[bytes | None, bytes, bool]], tuple[float, float, float]]
+
+
+def _work(chunk: list[Source]) -> ChunkResult:
+    """Process a chunk of files in a worker: each file's records, pickled, and the stage times."""
+    base: str = _STATE["base"]
+    drop: frozenset[str] = _STATE["drop"]
+    cache: RecordCache | None = _STATE["cache"]
+    keys: bool = _STATE["keys"]
+    out: list[tuple[bytes | None, bytes, bool]] = []
+    read_s = parse_s = extract_s = 0.0
+    clock = time.process_time  # CPU seconds: what the work costs, whatever else runs
+    with paused_gc():
+        for source in chunk:
+            t0 = clock()
+            raw = _read_raw(source)
+            t1 = clock()
+            read_s += t1 - t0
+            if raw is None:
+                out.append((None, dump(process_file(source, base, drop)), False))
+                parse_s += clock() - t1
+                continue
+            key = record_key(raw, source.name, base, drop) if keys else None
+            if key is not None:
+                payload = cache.get(key) if cache is not None else None
+                if payload is not None:
+                    out.append((key, payload, True))
+                    read_s += clock() - t1
+                    continue
+            # The same as process_file(source, base, drop), on the bytes just read.
+            document = parse_document(raw, source.name)
+            t2 = clock()
+            records = extract(document, base, drop)
+            t3 = clock()
+            parse_s += t2 - t1
+            extract_s += t3 - t2
+            out.append((key, dump(records), False))
+    return out, (read_s, parse_s, extract_s)
+
+
+def map_chunks(
+    task: Callable[[list[Source]], T],
+    chunks: Iterable[list[Source]],
+    workers: int,
+    init: tuple[Any, ...],
+    initializer: Callable[..., None] | None = None,
+) -> Iterator[T]:
+    """``task`` over ``chunks`` in ``workers`` processes (or here, for 1), results in order.
+
+    At most a few chunks per worker are in flight, so results never pile up in
+    memory faster than the caller consumes them. ``initializer(*init)`` sets up
+    each worker (default: :func:`_init_worker` with ``(base, drop, cache)``).
+    """
+    initializer = initializer or _init_worker
+    if workers <= 1:
+        initializer(*init)
+        try:
+            yield from map(task, chunks)
+        finally:
+            _STATE.clear()
+        return
+    pool = multiprocessing.get_context().Pool(workers, initializer, init)
+    try:
+        todo = iter(chunks)
+        pending = deque(pool.apply_async(task, (chunk,)) for chunk in islice(todo, 3 * workers))
+        while pending:
+            result = pending.popleft().get()
+            chunk = next(todo, None)
+            if chunk is not None:
+                pending.append(pool.apply_async(task, (chunk,)))
+            yield result
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
+def worker_count(workers: int | None, files: int) -> int:
+    """How many processes to use for ``files`` files when ``workers`` were asked for.
+
+    >>> worker_count(None, 10), worker_count(4, 10), worker_count(2, 5000)
+    (1, 1, 2)
+    """
+    if workers is None:
+        workers = default_workers() if files >= PARALLEL_FROM else 1
+    if multiprocessing.current_process().daemon:
+        return 1  # a daemonic process (a pool's worker) may not start processes of its own
+    return max(1, min(int(workers), (files + CHUNK - 1) // CHUNK or 1))
+
+
+def process_files(
+    sources: list[Source],
+    base: str = DEFAULT_BASE,
+    drop: frozenset[str] = frozenset(),
+    *,
+    workers: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    feedback: Feedback | None = None,
+) -> Iterator[FileRecords]:
+    """The records of every file, in the order of ``sources``, from workers and the cache.
+
+    ``workers``: processes to parse in (``None``: one per core for large
+    corpora, else this process; ``1``: this process). ``cache``: a folder for
+    the build cache, or ``None`` for none.
+
+    >>> [len(r.articles) for r in process_files(find_sources(["seeds"]), workers=1)]
+    [3, 3]
+    """
+    fb = feedback if feedback is not None else Feedback(level=0)
+    n = len(sources)
+    store = RecordCache(cache) if cache is not None else None
+    cache_arg = str(store.folder) if store is not None else None
+    init = (base, drop, cache_arg, store is not None and not store.empty())
+    # New entries are written by a thread of their own (SQLite lets go of the GIL as it writes),
+    # while this one goes on taking the workers' results.
+    writer = CacheWriter(store) if store is not None else None
+    chunks = [sources[i : i + CHUNK] for i in range(0, n, CHUNK)]
+    new: list[tuple[bytes, bytes]] = []
+    used: list[bytes] = []
+    stage = [0.0, 0.0, 0.0]
+    fb.start("reading", n)
+    try:
+        for out, times in map_chunks(_work, chunks, worker_count(workers, n), init):
+            for i in range(3):
+                stage[i] += times[i]
+            for key, payload, hit in out:
+                if key is not None:
+                    used.append(key)
+                    if not hit:
+                        new.append((key, payload))
+                fb.count("files from cache" if hit else "files parsed")
+                yield load(payload)
+            fb.advance(len(out))
+            if writer is not None and len(new) >= FLUSH:
+                writer.put(new)  # a few at a time: new entries never pile up in memory
+                new = []
+    finally:
+        fb.finish()
+        for name, seconds in zip(("read", "parse", "extract"), stage, strict=True):
+            fb.times[f"{name} (cpu)"] = fb.times.get(f"{name} (cpu)", 0.0) + seconds
+        if writer is not None:
+            writer.close()
+    if store is not None:
+        update_cache(store, new, used)
+
+
+def update_cache(store: RecordCache, new: list[tuple[bytes, bytes]], used: list[bytes]) -> None:
+    """Store the new entries; drop stale ones once they outnumber the live ones."""
+    store.put(new)
+    if len(store) > 2 * len(used) + 1000:
+        store.prune(used)
+    store.close()
+
+
+def read_corpus(
+    paths: Iterable[str | os.PathLike[str]],
+    base: str = DEFAULT_BASE,
+    *,
+    drop: Iterable[str] = (),
+    workers: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    feedback: Feedback | None = None,
+) -> Corpus:
+    """Read every article file under ``paths`` and merge what they say.
+
+    ``drop`` names fields to leave out of every article (say ``secured``).
+    ``workers`` is the number of processes that parse (default: one per core
+    for large corpora), ``cache`` a folder for the build cache (default: none),
+    ``feedback`` a :class:`graph.util.progress.Feedback` for progress, stage times
+    and counts. None of them changes the result.
+
+    >>> corpus = read_corpus(["seeds"])
+    >>> len(corpus.files), corpus.files_rejected
+    (2, 0)
+    """
+    base = check_base(base)
+    fb = feedback if feedback is not None else Feedback(level=0)
+    with paused_gc():
+        with fb.stage("find"):
+            sources = find_sources(paths)
+        with fb.stage("read+parse"):
+            # Records are gathered for the merge as they come, while the workers parse on.
+            gathering = Gathering(base)
+            for f in process_files(sources, base, frozenset(drop), workers=workers, cache=cache, feedback=fb):
+                gathering.add(f)
+        with fb.stage("merge"):
+            return gathering.corpus()

@@ -1,0 +1,472 @@
+"""Loading: an export read back into a :class:`~graph.model.merge.Corpus` of records.
+
+Any RDF export (Turtle, N-Triples, JSON-LD, GraphML, which carries its RDF)
+holds the merged graph: each node's description becomes one merged record
+again. N-Quads and TriG hold one named graph per source file: each graph
+becomes that file's records, and the files are merged exactly as a build merges
+them. Either way the corpus gives the same ``nx`` graph (nodes, kinds, labels,
+edges) as the build that wrote the export, and writing it again gives the same
+RDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import rdflib
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from graph.formats import graphml, jsonld, nq, ntriples, trig, turtle
+from graph.model.merge import Corpus
+from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, SCHEMA, SKOS, VOCAB, XSD, vocab_key
+from graph.rdf.mapping import iri as _iri
+from graph.read.identity import DEFAULT_BASE, canonical_url
+from graph.read.records import Article, FileRecords, Image, Provider, Scalar, Topic
+
+__all__ = [
+    "READERS",
+    "corpus_from_dataset",
+    "corpus_from_graph",
+    "load_corpus",
+    "merged_graph",
+    "read_rdf",
+    "read_merged",
+]
+
+#: File extension → the reader that parses that export into rdflib.
+READERS: dict[str, Callable[[Path], rdflib.Graph]] = {
+    "ttl": turtle.read,
+    "nt": ntriples.read,
+    "nq": nq.read,
+    "trig": trig.read,
+    "jsonld": jsonld.read,
+    "graphml": graphml.read,
+}
+
+_TYPE = rdflib.URIRef(f"{RDF}type")
+_S = {name: rdflib.URIRef(f"{SCHEMA}{name}") for name in (
+    "NewsArticle", "Organization", "ImageObject", "DigitalDocument", "url", "headline", "abstract", "datePublished",
+    "publisher", "about", "image", "name", "logo", "contentUrl", "width", "height", "mainEntity",
+)}  # fmt: skip
+_CONCEPT = rdflib.URIRef(f"{SKOS}Concept")
+_SCHEME = rdflib.URIRef(f"{SKOS}ConceptScheme")
+_PREF_LABEL = rdflib.URIRef(f"{SKOS}prefLabel")
+_RELATION = rdflib.URIRef(f"{DCTERMS}relation")
+_SOURCE = rdflib.URIRef(f"{DCTERMS}source")
+_IDENTIFIER = rdflib.URIRef(f"{DCTERMS}identifier")
+_USED = rdflib.URIRef(f"{PROV}used")
+_NG = {name: rdflib.URIRef(f"{VOCAB}{name}") for name in ("type", "domain", "url", "webUrl", "originalUrl")}
+
+
+def _reverse(scope: str) -> dict[str, str]:
+    prefix = f"{scope}." if scope else ""
+    return {
+        pred: key[len(prefix) :]
+        for key, pred in FIELD_PREDICATES.items()
+        if key.startswith(prefix) and "." not in key[len(prefix) :]
+    }
+
+
+_KEYS = {"": _reverse(""), "provider": _reverse("provider"), "images": _reverse("images")}
+
+Description = dict[rdflib.URIRef, list[Node]]
+
+
+def read_rdf(path: str | os.PathLike[str]) -> rdflib.Graph:
+    """Parse an export by its extension (``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.jsonld``, ``.graphml``).
+
+    >>> len(read_rdf("exports/graph.ttl")) > 100
+    True
+    """
+    path = Path(path)
+    ext = path.suffix.lstrip(".").lower()
+    if ext not in READERS:
+        raise ValueError(f"{path}: cannot load a .{ext} file; choose from {', '.join('.' + e for e in READERS)}")
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        return READERS[ext](path)
+    except Exception as exc:  # the parsers raise many kinds of errors
+        raise ValueError(f"{path}: not a readable .{ext} export: {exc}") from None
+
+
+def read_merged(path: str | os.PathLike[str]) -> rdflib.Graph:
+    """The merged graph an export holds (for N-Quads and TriG: see :func:`merged_graph`).
+
+    >>> len(read_merged("exports/graph.ttl")) > 100
+    True
+    """
+    g = read_rdf(path)
+    return merged_graph(g) if isinstance(g, rdflib.Dataset) else g
+
+
+def load_corpus(path: str | os.PathLike[str]) -> Corpus:
+    """The corpus an export was written from.
+
+    Parsed with pyoxigraph (about ten times faster than rdflib) where it is
+    installed, else with rdflib: the same corpus either way.
+
+    >>> corpus = load_corpus("exports/graph.ttl")
+    >>> len(corpus.articles), len(corpus.providers), len(corpus.topics), len(corpus.images)
+    (4, 4, 2, 4)
+    """
+    triples = _fast_triples(Path(path))
+    if triples is None:
+        return corpus_from_graph(read_merged(path))
+    return corpus_from_graph(triples)
+
+
+_OX_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "nq": "N_QUADS", "trig": "TRIG", "jsonld": "JSON_LD"}
+
+
+def _fast_triples(path: Path) -> list[tuple[Node, Node, Node]] | None:
+    """The merged graph's triples parsed by pyoxigraph, or ``None`` (not installed, or a file it cannot read)."""
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        return None
+    ext = path.suffix.lstrip(".").lower()
+    if ext not in READERS:
+        read_rdf(path)  # raises the error that says what is wrong
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        if ext == "graphml":
+            g = graphml.read_nx(path)
+            text = str(g.graph.get("rdf", "")) + "".join(str(d.get("rdf", "")) for _, d in g.nodes(data=True))
+            quads = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, _OX_FORMATS[ext]))
+        terms: dict[Any, Node] = {}
+        rows = [(_ox_term(q.subject, terms), _ox_term(q.predicate, terms), _ox_term(q.object, terms), q.graph_name)
+                for q in quads]  # fmt: skip
+    except (SyntaxError, ValueError, OSError):
+        return None  # let rdflib parse it and say what is wrong
+    if ext not in ("nq", "trig"):
+        return [(s, p, o) for s, p, o, _ in rows]
+    chosen: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+    for s, p, o, g in rows:
+        if isinstance(g, ox.DefaultGraph):
+            chosen[s, p].add(o)
+    return list(dict.fromkeys((s, p, o) for s, p, o, _ in rows if (s, p) not in chosen or o in chosen[s, p]))
+
+
+def _ox_term(term: Any, cache: dict[Any, Node]) -> Node:
+    """A pyoxigraph term as the rdflib term rdflib's own parsers give (cached: IRIs repeat)."""
+    found = cache.get(term)
+    if found is not None:
+        return found
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        out: Node = rdflib.URIRef(term.value)
+    elif isinstance(term, ox.BlankNode):
+        out = rdflib.BNode(term.value)
+    elif term.language:
+        out = rdflib.Literal(term.value, lang=term.language)
+    elif term.datatype.value == f"{XSD}string":
+        out = rdflib.Literal(term.value)
+    else:
+        out = rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    cache[term] = out
+    return out
+
+
+def _describe(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, Description]:
+    out: dict[Node, Description] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        out[s][p].append(o)  # type: ignore[index]
+    return out
+
+
+def _kind(desc: Description) -> str | None:
+    types = set(desc.get(_TYPE, ()))
+    for cls, kind in (
+        (_S["NewsArticle"], "article"),
+        (_S["Organization"], "provider"),
+        (_CONCEPT, "topic"),
+        (_S["ImageObject"], "image"),
+        (_S["DigitalDocument"], "source"),
+        (_SCHEME, "scheme"),
+    ):
+        if cls in types:
+            return kind
+    return None
+
+
+def _base(descriptions: dict[Node, Description]) -> str:
+    for s, desc in descriptions.items():
+        if _kind(desc) == "scheme" and str(s).endswith("topics"):
+            return str(s)[: -len("topics")]
+    return DEFAULT_BASE
+
+
+def _value(term: Node) -> Scalar:
+    """A literal as the Python value the records hold (text for anything untyped)."""
+    text = str(term)
+    datatype = getattr(term, "datatype", None)
+    if datatype is None:
+        return text
+    kind = str(datatype)[len(XSD) :] if str(datatype).startswith(XSD) else ""
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "boolean":
+            return text.strip() in ("true", "1")
+        if kind == "double":
+            return float(text)
+        if kind == "dateTime":
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+    except ValueError:
+        pass
+    return text
+
+
+def _texts(terms: list[Node]) -> list[str]:
+    return sorted(str(t) for t in terms)
+
+
+class _Reader:
+    """Records from the descriptions of one graph (the merged graph, or one file's graph)."""
+
+    def __init__(self, descriptions: dict[Node, Description], base: str) -> None:
+        self.d = descriptions
+        self.base = base
+        self.source_prefix = f"{base}source/"
+        self.paths = {
+            str(s): str(desc[_IDENTIFIER][0])
+            for s, desc in descriptions.items()
+            if _kind(desc) == "source" and desc.get(_IDENTIFIER)
+        }
+
+    def path(self, source: Node) -> str:
+        text = str(source)
+        if text in self.paths:
+            return self.paths[text]
+        return unquote(text[len(self.source_prefix) :]) if text.startswith(self.source_prefix) else text
+
+    def extra(self, desc: Description, handled: set[rdflib.URIRef], scope: str) -> list[tuple[str, Scalar]]:
+        pairs: list[tuple[str, Scalar]] = []
+        for p, objects in desc.items():
+            if p in handled or p == _TYPE:
+                continue
+            key = _KEYS[scope].get(str(p)) or vocab_key(str(p))
+            if key is None:
+                continue  # a statement from elsewhere: not part of any record
+            pairs += ((key, _value(o)) for o in objects)
+        return pairs
+
+    @staticmethod
+    def single(desc: Description, p: rdflib.URIRef, fits: Callable[[Node], bool], key: str) -> tuple[Any, list]:
+        """The value of a one-valued field, and any further or ill-typed values (kept under ``key``)."""
+        good = sorted((o for o in desc.get(p, ()) if fits(o)), key=str)
+        rest = [(key, _value(o)) for o in desc.get(p, ()) if not fits(o)]
+        rest += ((key, _value(o)) for o in good[1:])
+        return (_value(good[0]) if good else None), rest
+
+    def article(self, iri: Node, desc: Description, stub: bool) -> Article:
+        is_text = _is_plain
+        title, more = self.single(desc, _S["headline"], is_text, "title")
+        excerpt, more2 = self.single(desc, _S["abstract"], is_text, "excerpt")
+        date, more3 = self.single(desc, _S["datePublished"], _is_datatype("dateTime"), "publishedDateTime")
+        kind, more4 = self.single(desc, _NG["type"], is_text, "type")
+        # An IRI is the URL percent-encoded where an IRI may not hold a character: the URL as written
+        # (webUrl, originalUrl) gives back the canonical URL itself.
+        written = {
+            _iri(canonical_url(str(o)))[1:-1]: canonical_url(str(o))
+            for key in ("webUrl", "originalUrl")
+            for o in desc.get(_NG[key], [])
+            if _is_plain(o)
+        }
+        aliases = [o for o in desc.get(_NG["url"], []) if isinstance(o, rdflib.URIRef)]
+        primary = [written.get(u, u) for u in _texts(desc.get(_S["url"], []))]
+        others = [written.get(u, u) for u in _texts(aliases)]
+        urls = tuple(dict.fromkeys([*primary, *others]))
+        publishers = _texts(desc.get(_S["publisher"], []))
+        handled = {_S[n] for n in ("url", "headline", "abstract", "datePublished", "publisher", "about", "image")}
+        handled |= {_NG["type"], _NG["url"], _RELATION, _SOURCE}
+        extra = [*more, *more2, *more3, *more4, *self.extra(desc, handled, "")]
+        extra += (("url", _value(o)) for o in desc.get(_NG["url"], []) if not isinstance(o, rdflib.URIRef))
+        return Article(
+            iri=str(iri),
+            url=urls[0] if urls else str(iri),
+            title=title,
+            excerpt=excerpt,
+            date_published=date,
+            type=kind,
+            provider=publishers[0] if publishers else None,
+            topics=tuple(_texts(desc.get(_S["about"], []))),
+            images=tuple(_texts(desc.get(_S["image"], []))),
+            related=tuple(_texts(desc.get(_RELATION, []))),
+            urls=urls,
+            stub=stub,
+            sources=tuple(sorted(self.path(s) for s in desc.get(_SOURCE, []))),
+            extra=_sorted_extra(extra),
+        )
+
+    def provider(self, iri: Node, desc: Description) -> Provider:
+        domain, more = self.single(desc, _NG["domain"], _is_plain, "domain")
+        name, more2 = self.single(desc, _S["name"], _is_plain, "name")
+        handled = {_NG["domain"], _S["name"], _S["logo"]}
+        return Provider(
+            iri=str(iri),
+            domain=domain or "",
+            name=name,
+            images=tuple(_texts(desc.get(_S["logo"], []))),
+            extra=_sorted_extra([*more, *more2, *self.extra(desc, handled, "provider")]),
+        )
+
+    def image(self, iri: Node, desc: Description) -> Image:
+        url, more = self.single(desc, _NG["url"], _is_plain, "url")
+        if url is None:
+            url = next(iter(_texts(desc.get(_S["contentUrl"], []))), str(iri))
+        width, more2 = self.single(desc, _S["width"], _is_datatype("integer"), "width")
+        height, more3 = self.single(desc, _S["height"], _is_datatype("integer"), "height")
+        handled = {_NG["url"], _S["contentUrl"], _S["width"], _S["height"]}
+        return Image(
+            iri=str(iri),
+            url=url,
+            width=width,
+            height=height,
+            extra=_sorted_extra([*more, *more2, *more3, *self.extra(desc, handled, "images")]),
+        )
+
+    def topic(self, iri: Node, desc: Description) -> Topic:
+        labels = _texts(desc.get(_PREF_LABEL, []))
+        return Topic(str(iri), labels[0] if labels else str(iri))
+
+    def records(self) -> tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]]:
+        mains = {str(o) for desc in self.d.values() for o in desc.get(_S["mainEntity"], [])}
+        articles: dict[str, Article] = {}
+        providers: dict[str, Provider] = {}
+        topics: dict[str, Topic] = {}
+        images: dict[str, Image] = {}
+        for s, desc in self.d.items():
+            kind = _kind(desc)
+            if kind == "article":
+                articles[str(s)] = self.article(s, desc, str(s) not in mains)
+            elif kind == "provider":
+                providers[str(s)] = self.provider(s, desc)
+            elif kind == "topic":
+                topics[str(s)] = self.topic(s, desc)
+            elif kind == "image":
+                images[str(s)] = self.image(s, desc)
+        return _by_iri(articles), _by_iri(providers), _by_iri(topics), _by_iri(images)
+
+
+def _is_plain(term: Node) -> bool:
+    return isinstance(term, rdflib.Literal) and term.datatype is None
+
+
+def _is_datatype(name: str) -> Callable[[Node], bool]:
+    datatype = rdflib.URIRef(f"{XSD}{name}")
+
+    def fits(term: Node) -> bool:
+        return isinstance(term, rdflib.Literal) and term.datatype == datatype and not isinstance(_value(term), str)
+
+    return fits
+
+
+def _sorted_extra(pairs: list[tuple[str, Scalar]]) -> tuple[tuple[str, Scalar], ...]:
+    return tuple(sorted(pairs, key=lambda pair: (pair[0], type(pair[1]).__name__, str(pair[1]))))
+
+
+def _by_iri(records: dict[str, Any]) -> dict[str, Any]:
+    return {iri: records[iri] for iri in sorted(records)}
+
+
+def _sources(descriptions: dict[Node, Description], reader: _Reader) -> list[tuple[str, str | None]]:
+    """Every source file the build used: (path, IRI of its article or ``None`` when it was rejected)."""
+    used = {str(o) for desc in descriptions.values() for o in desc.get(_USED, [])}
+    mains: dict[str, str | None] = dict.fromkeys(used)
+    for s, desc in descriptions.items():
+        if _kind(desc) == "source":
+            entities = _texts(desc.get(_S["mainEntity"], []))
+            mains[str(s)] = entities[0] if entities else None
+    return sorted((reader.path(rdflib.URIRef(s)), main) for s, main in mains.items())
+
+
+def corpus_from_graph(g: rdflib.Graph | Iterable[tuple[Node, Node, Node]]) -> Corpus:
+    """The corpus of a merged graph (Turtle, N-Triples, JSON-LD, GraphML).
+
+    >>> from graph import build
+    >>> kg = build(["seeds"])
+    >>> corpus_from_graph(kg.rdf).articles == kg.corpus.articles
+    False
+    >>> sorted(corpus_from_graph(kg.rdf).articles) == sorted(kg.corpus.articles)
+    True
+    """
+    descriptions = _describe(g)
+    base = _base(descriptions)
+    reader = _Reader(descriptions, base)
+    articles, providers, topics, images = reader.records()
+    files = []
+    cited: dict[str, list[str]] = defaultdict(list)
+    for a in articles.values():
+        for s in a.sources:
+            cited[s].append(a.iri)
+    for path, main in _sources(descriptions, reader):
+        if main is None or main not in articles:
+            files.append(FileRecords(path))
+            continue
+        said = [articles[main]] + [articles[i] for i in cited[path] if i != main]
+        provs = [providers[a.provider] for a in said if a.provider in providers]
+        files.append(
+            FileRecords(
+                path,
+                articles=said,
+                providers=provs,
+                topics=[topics[t] for a in said for t in a.topics if t in topics],
+                images=[images[m] for x in (*said, *provs) for m in x.images if m in images],
+            )
+        )
+    return Corpus(base, articles, providers, topics, images, files)
+
+
+def corpus_from_dataset(ds: rdflib.Dataset) -> Corpus:
+    """The corpus of a dataset (N-Quads, TriG).
+
+    The dataset flattened is what every file said; where files disagree, the
+    default graph holds the values the build chose, and those win. What is
+    left is the merged graph, read as :func:`corpus_from_graph` reads it.
+
+    >>> from graph.formats import trig
+    >>> import tempfile, pathlib
+    >>> from graph import build
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "graph.trig"
+    >>> trig.write(build(["seeds"]), path)
+    >>> len(corpus_from_dataset(trig.read(path)).articles)
+    4
+    """
+    return corpus_from_graph(merged_graph(ds))
+
+
+def merged_graph(ds: rdflib.Dataset) -> rdflib.Graph:
+    """The merged graph of a dataset: every graph flattened, the default graph's values winning where files disagree.
+
+    >>> from graph.formats import nq
+    >>> import tempfile, pathlib
+    >>> from graph import build
+    >>> kg = build(["seeds"])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "graph.nq"
+    >>> nq.write(kg, path)
+    >>> len(merged_graph(nq.read(path))) == len(kg.rdf)
+    True
+    """
+    default = str(DATASET_DEFAULT_GRAPH_ID)
+    chosen: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        if c is None or str(getattr(c, "identifier", c)) == default:
+            chosen[s, p].add(o)
+    merged = rdflib.Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        if (s, p) not in chosen or o in chosen[s, p]:
+            merged.add((s, p, o))
+    return merged

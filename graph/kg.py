@@ -1,0 +1,222 @@
+"""Queries: the KnowledgeGraph, one object over the merged records, networkx and RDF."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph
+import rdflib
+
+from graph.engines.local import paused_gc, read_corpus
+from graph.formats import WRITERS
+from graph.formats import ntriples as _ntriples
+from graph.formats.load import load_corpus
+from graph.formats.together import write_together
+from graph.model.merge import Corpus
+from graph.model.network import edge_count, edge_total, to_networkx
+from graph.model.report import RejectedFilesError, Report, make_report
+from graph.query.queries import Queries
+from graph.rdf.mapping import PREFIXES
+from graph.read.identity import DEFAULT_BASE
+from graph.store.embedded import open_store
+from graph.store.embedded import read_corpus as _store_corpus
+from graph.store.embedded import stats as _store_stats
+from graph.util.progress import Feedback
+
+__all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "counts_text", "load", "open_graph"]
+
+#: What ``kg.write`` and ``newsgraph build`` write when no formats are named.
+DEFAULT_FORMATS = ("ttl", "html")
+
+
+class KnowledgeGraph(Queries):
+    """A news knowledge graph: merged records, with ``nx`` and ``rdf`` views of them.
+
+    The query methods (``articles``, ``related``, ``central``, ``sparql``, ...)
+    come from :class:`graph.query.queries.Queries`.
+
+    >>> kg = build(["seeds"])
+    >>> kg
+    <KnowledgeGraph: 4 articles, 4 providers, 2 topics, 4 images, 16 edges>
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    @cached_property
+    def report(self) -> Report:
+        """What became of every file read (kept, merged, warned, rejected) and why."""
+        return make_report(self.corpus)
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a ``networkx.MultiDiGraph`` keyed by IRI."""
+        return to_networkx(self.corpus)
+
+    @cached_property
+    def rdf(self) -> rdflib.Graph:
+        """The merged graph as an ``rdflib.Graph`` (parsed from the N-Triples)."""
+        g = rdflib.Graph()
+        for prefix, namespace in PREFIXES.items():
+            g.bind(prefix, namespace, replace=True)
+        g.parse(data="".join(_ntriples.generate(self)), format="nt")
+        return g
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per kind, edges, files read and files rejected.
+
+        >>> build(["seeds"]).counts()["articles"]
+        4
+        """
+        c = self.corpus
+        return {
+            "articles": len(c.articles),
+            "providers": len(c.providers),
+            "topics": len(c.topics),
+            "images": len(c.images),
+            "edges": edge_total(self.nx) if "nx" in vars(self) else edge_count(c),
+            "files read": len(c.files),
+            "files rejected": c.files_rejected,
+        }
+
+    def write(self, out_dir: str | os.PathLike[str], formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
+        """Write ``out_dir/graph.<format>`` for each format; return the paths written.
+
+        >>> import tempfile
+        >>> [p.name for p in build(["seeds"]).write(tempfile.mkdtemp())]
+        ['graph.ttl', 'graph.html']
+        """
+        unknown = [f for f in formats if f not in WRITERS]
+        if unknown:
+            raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(sorted(WRITERS))}")
+        out = Path(out_dir)
+        written = []
+        with paused_gc():  # millions of short-lived tuples, no cycles
+            together = write_together(self, out, formats)  # Turtle and/or N-Triples, in one pass
+            for name in formats:
+                path = out / f"graph.{name}"
+                if name not in together:
+                    WRITERS[name](self, path)
+                written.append(path)
+        return written
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph: {counts_text(self.counts())}>"
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """Nodes per kind and edges, as the summaries say them (from :meth:`KnowledgeGraph.counts` or ``stats()``).
+
+    >>> counts_text({"articles": 229504, "providers": 2000, "topics": 20, "images": 241456, "edges": 901495})
+    '229,504 articles, 2,000 providers, 20 topics, 241,456 images, 901,495 edges'
+    """
+    kinds = ("articles", "providers", "topics", "images", "edges")
+    return ", ".join(f"{counts[kind]:,} {kind}" for kind in kinds)
+
+
+def build(
+    paths: Iterable[str | os.PathLike[str]],
+    base: str = DEFAULT_BASE,
+    *,
+    drop: Iterable[str] = (),
+    strict: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    feedback: Feedback | None = None,
+) -> KnowledgeGraph:
+    """Build the knowledge graph of every article file under ``paths``.
+
+    ``drop`` names fields to leave out of every article (say ``secured``).
+    Files that cannot be read are left out and said why in ``kg.report``; with
+    ``strict=True`` any rejected file raises one :class:`RejectedFilesError`
+    listing them all.
+
+    ``engine="dask"`` reads, parses and merges on a Dask cluster (the one at
+    ``scheduler``, else a local one; ``pip install "newsgraph[dask]"``), with
+    the same result; ``paths`` may then be fsspec URLs too.
+
+    ``workers`` (processes that parse; default one per core for large corpora;
+    with ``engine="dask"`` and no ``scheduler``, the local cluster's size),
+    ``cache`` (a build-cache folder: unchanged files are not parsed again) and
+    ``feedback`` (progress, stage times, counts) change how fast, never what.
+
+    >>> kg = build(["seeds"])
+    >>> sorted(kind for _, kind in kg.nx.nodes(data="kind")).count("topic")
+    2
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if engine == "dask":
+        from graph.engines.dask import read_corpus as read_on_dask  # the optional extra, imported only when asked for
+
+        kg = KnowledgeGraph(
+            read_on_dask(paths, base, drop=drop, scheduler=scheduler, workers=workers, feedback=feedback)
+        )
+    elif engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; choose from dask, local")
+    else:
+        kg = KnowledgeGraph(read_corpus(paths, base, drop=drop, workers=workers, cache=cache, feedback=feedback))
+    if strict and kg.report.rejected:
+        raise RejectedFilesError(kg.report)
+    return kg
+
+
+def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
+    """``graph.open``: the knowledge graph in the on-disk store ``newsgraph build --store DIR`` wrote.
+
+    SPARQL runs on that store (opened read-only) at once, with no rebuild; the
+    records are read back from it (as ``graph.load`` reads an export) the first
+    time something needs them.
+
+    >>> import tempfile
+    >>> from graph.store.embedded import write_store
+    >>> folder = write_store(build(["seeds"]), tempfile.mkdtemp() + "/store")
+    >>> kg = open_graph(folder)
+    >>> kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?t a skos:Concept }")
+    [Row(n=2)]
+    >>> kg
+    <KnowledgeGraph: 4 articles, 4 providers, 2 topics, 4 images, 16 edges>
+    >>> [a.title[:20] for a in kg.articles(topic="computer vision")]
+    ['Carmaker Xpeng Delet', 'Xpeng Motors fined b']
+    """
+    return _StoredKnowledgeGraph(open_store(path))
+
+
+class _StoredKnowledgeGraph(KnowledgeGraph):
+    """A KnowledgeGraph over an on-disk store: its records are read from the store on first use."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    @cached_property
+    def corpus(self) -> Corpus:  # type: ignore[override]
+        """The merged records, read back from the store."""
+        return _store_corpus(self.store)
+
+    def _new(self, corpus: Corpus) -> KnowledgeGraph:
+        return KnowledgeGraph(corpus)
+
+    def stats(self, top: int = 10) -> dict[str, Any]:
+        """As ``KnowledgeGraph.stats``; computed in the store while the records are not read back."""
+        if "corpus" in vars(self):
+            return super().stats(top)
+        return _store_stats(self.store, top)
+
+
+def load(path: str | os.PathLike[str]) -> KnowledgeGraph:
+    """``graph.load``: the knowledge graph an export holds (``.ttl .nt .nq .trig .jsonld .graphml``).
+
+    Its ``nx`` has the same nodes, kinds, labels and edges as the graph built
+    from the files, and it writes the same RDF again.
+
+    >>> load("exports/graph.ttl")
+    <KnowledgeGraph: 4 articles, 4 providers, 2 topics, 4 images, 16 edges>
+    """
+    return KnowledgeGraph(load_corpus(path))

@@ -1,0 +1,209 @@
+"""The report: what became of every file read, and why.
+
+Each file has one outcome: ``kept`` (its article is a node), ``merged`` (its
+article is the same article as another file's, and was merged into it),
+``warned`` (kept, with warnings: odd values that were read anyway) or
+``rejected`` (it gave no article; the errors say why). The report is built
+from the merged corpus alone, plain data all the way, so it is the same
+whatever order, process or cache the files went through. ``newsgraph build``
+writes it as ``DIR/report.json`` and summarizes it on stderr; ``graph.build``
+exposes it as ``kg.report`` and, with ``strict=True``, raises
+:class:`RejectedFilesError` listing every rejected file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from graph.model.merge import Corpus
+from graph.read.sources import Diagnostic
+
+__all__ = ["OUTCOMES", "FileReport", "RejectedFilesError", "Report", "make_report"]
+
+Outcome = Literal["kept", "merged", "warned", "rejected"]
+#: Every outcome, in the order the summary counts them.
+OUTCOMES: tuple[Outcome, ...] = ("kept", "merged", "warned", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What became of one file.
+
+    ``article`` is the IRI of the node the file's article is (``None`` when
+    rejected); ``merged_into`` is the file it was merged into (``merged`` only).
+    """
+
+    file: str
+    outcome: Outcome
+    article: str | None = None
+    merged_into: str | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The diagnostics that rejected the file."""
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The diagnostics about odd values that were read anyway."""
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The file's entry of ``report.json``."""
+        return {
+            "file": self.file,
+            "outcome": self.outcome,
+            "article": self.article,
+            "merged_into": self.merged_into,
+            "diagnostics": [
+                {"severity": d.severity, "code": d.code, "line": d.line, "message": d.message} for d in self.diagnostics
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of every file of a build, sorted by file name.
+
+    >>> from graph import build
+    >>> report = build(["seeds"]).report
+    >>> report.counts()
+    {'files': 2, 'kept': 2, 'merged': 0, 'warned': 0, 'rejected': 0, 'warnings': 0, 'errors': 0}
+    >>> report.rejected
+    []
+    """
+
+    files: tuple[FileReport, ...] = ()
+
+    @property
+    def rejected(self) -> list[FileReport]:
+        """The files that gave no article."""
+        return [f for f in self.files if f.outcome == "rejected"]
+
+    def counts(self) -> dict[str, int]:
+        """Files read, files per outcome, and warnings and errors in all."""
+        outcomes = Counter(f.outcome for f in self.files)
+        severities = Counter(d.severity for f in self.files for d in f.diagnostics)
+        return {
+            "files": len(self.files),
+            **{o: outcomes[o] for o in OUTCOMES},
+            "warnings": severities["warning"],
+            "errors": severities["error"],
+        }
+
+    def to_json(self) -> str:
+        """The report as JSON text (deterministic; what ``report.json`` holds).
+
+        >>> from graph import build
+        >>> import json
+        >>> json.loads(build(["seeds"]).report.to_json())["files"][0]["outcome"]
+        'kept'
+        """
+        data = {"summary": self.counts(), "files": [f.as_dict() for f in self.files]}
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+    def summary(self, limit: int = 20, where: str = "") -> str:
+        """A few lines for people: the rejected files and their reasons, then warnings by kind.
+
+        At most ``limit`` rejected files and ``limit`` warnings are listed one
+        by one; ``where`` names the full report (``exports/report.json``).
+
+        >>> from graph import build
+        >>> print(build(["seeds"]).report.summary())
+        2 files read: 2 kept, 0 merged into another file's article, 0 kept with warnings, 0 rejected
+        """
+        c = self.counts()
+        lines = [
+            f"{c['files']:,} files read: {c['kept']:,} kept, {c['merged']:,} merged into another file's article, "
+            f"{c['warned']:,} kept with warnings, {c['rejected']:,} rejected"
+        ]
+        errors = [d for f in self.rejected for d in f.errors]
+        if errors:
+            lines.append(f"rejected ({c['rejected']} files):")
+            lines += [f"  {_show(d)}" for d in errors[:limit]]
+            if len(errors) > limit:
+                lines.append(f"  ... and {len(errors) - limit} more")
+        warnings = [d for f in self.files for d in f.warnings]
+        if warnings:
+            kinds = Counter(d.code for d in warnings)
+            by_kind = ", ".join(f"{n} {code}" for code, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+            lines.append(f"warnings ({len(warnings)}: {by_kind}):")
+            lines += [f"  {_show(d)}" for d in warnings[:limit]]
+            if len(warnings) > limit:
+                lines.append(f"  ... and {len(warnings) - limit} more")
+        if where and (errors or warnings):
+            lines.append(f"every file's outcome and reasons: {where}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        c = self.counts()
+        return f"<Report: {c['files']} files, {c['kept']} kept, {c['merged']} merged, {c['warned']} warned, " + (
+            f"{c['rejected']} rejected>"
+        )
+
+
+def _at(d: Diagnostic) -> str:
+    return f":{d.line}" if d.line else ""
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _show(d: Diagnostic) -> str:
+    """A diagnostic as one line for a terminal: no control characters (no escape sequences) from the feed."""
+    text = f"{d.source}{_at(d)}: {d.message}"
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256 else " ", text)
+
+
+class RejectedFilesError(ValueError):
+    """Raised by ``graph.build(..., strict=True)`` when any file was rejected.
+
+    The message lists every rejected file with its reasons; ``report`` is the
+    whole :class:`Report` and ``rejected`` the rejected files' entries.
+    """
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.rejected = report.rejected
+        lines = [f"{len(self.rejected)} of {len(report.files)} files rejected:"]
+        for f in self.rejected:
+            lines += [f"  {_show(d)}" for d in f.errors]
+        super().__init__("\n".join(lines))
+
+
+def make_report(corpus: Corpus) -> Report:
+    """The :class:`Report` of a merged corpus.
+
+    Of several files giving the same article in full, the first by name is
+    ``kept`` (or ``warned``) and the others are ``merged`` into it.
+
+    >>> from graph import build
+    >>> [f.outcome for f in make_report(build(["seeds"]).corpus).files]
+    ['kept', 'kept']
+    """
+    owners: dict[str, list[str]] = defaultdict(list)
+    for f in corpus.files:
+        if not f.rejected:
+            owners[f.articles[0].iri].append(f.source)
+    reports = []
+    for f in sorted(corpus.files, key=lambda f: f.source):
+        diagnostics = tuple(f.diagnostics)
+        if f.rejected:
+            if not any(d.severity == "error" for d in diagnostics):  # never silent: say why
+                diagnostics += (Diagnostic(f.source, "error", "the file gave no article", None, "no-article"),)
+            reports.append(FileReport(f.source, "rejected", None, None, diagnostics))
+            continue
+        iri = f.articles[0].iri
+        first = min(owners[iri])
+        if first != f.source:
+            reports.append(FileReport(f.source, "merged", iri, first, diagnostics))
+        elif any(d.severity == "warning" for d in diagnostics):
+            reports.append(FileReport(f.source, "warned", iri, None, diagnostics))
+        else:
+            reports.append(FileReport(f.source, "kept", iri, None, diagnostics))
+    return Report(tuple(reports))

@@ -1,0 +1,1 @@
+"""Queries: typed lookups, networkx analysis and SPARQL over a knowledge graph."""

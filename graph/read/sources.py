@@ -1,0 +1,720 @@
+"""Reading sources: find the article files and read one file into a raw document.
+
+A file is YAML front matter between two ``---`` lines; whatever follows the
+second line (a Markdown body) is not part of the article. Reading one file is a
+pure function of the file's bytes (:func:`parse_document`), so it runs the same
+in this process, in worker processes and on a cluster.
+
+Files are untrusted. Before any YAML is parsed a file is checked for its size
+(:data:`MAX_FILE_BYTES`), for binary content and for UTF-8; the YAML is read
+with a safe loader that constructs no objects (only mappings, lists, text,
+numbers, booleans, null and dates), with bounded nesting (:data:`MAX_DEPTH`),
+a bounded number of values even after alias expansion (:data:`MAX_VALUES`) and
+a bounded length of any one text (:data:`MAX_TEXT_CHARS`). Every problem is a
+:class:`Diagnostic` naming the file, the line where there is one and a short
+``code``; nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote, unquote
+
+import yaml
+
+from graph.read import fastyaml
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_TEXT_CHARS",
+    "MAX_VALUES",
+    "SUFFIXES",
+    "Diagnostic",
+    "Document",
+    "Source",
+    "SourceError",
+    "SourceWalk",
+    "find_sources",
+    "parse_document",
+    "parse_front_matter",
+    "read_document",
+]
+
+#: The file endings searched for in folders.
+SUFFIXES = (".md", ".txt", ".yaml", ".yml")
+
+#: A file larger than this is rejected unread (real articles are a few kB).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of lists and mappings accepted (real articles nest 3 deep).
+MAX_DEPTH = 64
+#: Most values (scalars, lists and mappings) in one file, counted after aliases are expanded.
+MAX_VALUES = 50_000
+#: Longest text accepted in any one field.
+MAX_TEXT_CHARS = 1_000_000
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The only tags that construct anything: plain data. No !!binary (bytes), !!set,
+# !!omap, !!pairs, and no application tags (!!python/object and friends).
+_ALLOWED_TAGS = ("null", "bool", "int", "float", "str", "seq", "map", "timestamp")
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """A YAML feature refused on purpose (not a syntax error)."""
+
+    def __init__(self, problem: str, mark: Any, code: str) -> None:
+        super().__init__(None, None, problem, mark)
+        self.code = code
+
+
+def _refuse_tag(loader: Any, node: yaml.Node) -> Any:
+    raise _Refused(f"the YAML tag {node.tag!r} is not allowed (only plain data)", node.start_mark, "tag")
+
+
+def _flatten_mapping(loader: Any, node: yaml.MappingNode) -> None:
+    # Merge keys (<<) copy mappings at construction time: a billion laughs in disguise.
+    for key, _ in node.value:
+        if key.tag == "tag:yaml.org,2002:merge":
+            raise _Refused("YAML merge keys (<<) are not allowed", key.start_mark, "merge-key")
+
+
+def _safe_loader(base: Any) -> Any:
+    """A subclass of the safe loader ``base`` that builds plain data only."""
+    constructors = {f"tag:yaml.org,2002:{t}": base.yaml_constructors[f"tag:yaml.org,2002:{t}"] for t in _ALLOWED_TAGS}
+    return type(
+        f"_Plain{base.__name__}",
+        (base,),
+        {"yaml_constructors": {**constructors, None: _refuse_tag}, "flatten_mapping": _flatten_mapping},
+    )
+
+
+#: libyaml's safe loader when available (about 10x faster), restricted to plain data.
+_Loader: Any = _safe_loader(_Base)
+#: The pure-Python one, for what libyaml refuses but Python can read (surrogate escapes).
+_PyLoader: Any = _safe_loader(yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file: where it is, and its name relative to the build root."""
+
+    path: str | os.PathLike[str]
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something said about one file: an ``error`` rejects it, a ``warning`` does not.
+
+    ``code`` is a short stable name of the kind of problem (``crlf``,
+    ``malformed-yaml``, ``no-url``, ...), the same in ``report.json``.
+    """
+
+    source: str
+    severity: Literal["error", "warning"]
+    message: str
+    line: int | None = None
+    code: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(slots=True)
+class Document:
+    """The raw front matter of one file (``data`` is ``None`` when it was rejected).
+
+    ``text`` is the front matter's YAML and ``first_line`` the line of the file
+    it starts on, so later stages can say on which line a field is.
+    """
+
+    source: str
+    data: dict[str, Any] | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    text: str = ""
+    first_line: int = 2
+    _lines: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def line_of(self, key: str) -> int | None:
+        """The line of the file where the top-level field ``key`` is written, if it is.
+
+        >>> doc = parse_document(b"---\\ntitle: T\\nwebUrl: https://a.example/\\n---\\n", "a.md")
+        >>> doc.line_of("webUrl"), doc.line_of("nope")
+        (3, None)
+        """
+        if self._lines is None:  # one pass over the text, however many lookups follow
+            self._lines = {}
+            line, at = self.first_line, 0
+            for match in _TOP_KEY.finditer(self.text):
+                line += self.text.count("\n", at, match.start())
+                at = match.start()
+                self._lines.setdefault(match.group(1) or match.group(2) or match.group(3) or "", line)
+        return self._lines.get(key)
+
+
+class SourceError(ValueError):
+    """A file that cannot be read as an article; ``line`` is 1-based where known.
+
+    ``code`` names the kind of problem; ``key`` is the field it is in, if known.
+    """
+
+    def __init__(self, message: str, line: int | None = None, code: str = "", key: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.code = code
+        self.key = key
+
+
+def _clean_name(name: str) -> str:
+    """A file name that is valid Unicode: undecodable bytes are shown as ``\\xNN``."""
+    if not _SURROGATE.search(name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
+    """Every article file under ``paths``, sorted by name, each named relative to the build root.
+
+    Folders are searched recursively for ``*.md``, ``*.txt``, ``*.yaml`` and
+    ``*.yml``; hidden files and folders are skipped. The build root is the
+    deepest folder holding every path given, so names never collide.
+
+    >>> [s.name for s in find_sources(["seeds"])]
+    ['000_538a4fffcd099543.txt', '001_17b63d52bf50f52a.txt']
+    """
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise FileNotFoundError(f"no such file or folder: {root}")
+    # resolved path (as text: pathlib is slow at 100,000 files) -> path given
+    found: dict[str, str | os.PathLike[str]] = {}
+    for root in roots:
+        if root.is_file():
+            found.setdefault(str(root.resolve()), root)
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            real = str(Path(folder).resolve())  # once per folder: resolving every file walks its whole path
+            for name in files:
+                if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                    path = os.path.join(folder, name)
+                    resolved = str(Path(path).resolve()) if os.path.islink(path) else os.path.join(real, name)
+                    if resolved not in found:
+                        found[resolved] = path
+    if not found:
+        return []
+    anchors = [r.resolve() if r.is_dir() else r.resolve().parent for r in roots]
+    top = os.path.commonpath(anchors)
+    sources = [Source(path, _source_name(resolved, path, top)) for resolved, path in found.items()]
+    return sorted(sources, key=lambda s: s.name)
+
+
+def _source_name(resolved: str, path: str | os.PathLike[str], top: str) -> str:
+    """A file's name: its resolved path relative to the build root ``top``.
+
+    A link to a file outside the root is named by where the link is (its
+    target's path says nothing about the build), failing that by its own name.
+    """
+    inside = os.path.join(top, "")
+    if resolved.startswith(inside):
+        rel = resolved[len(inside) :]
+    else:
+        rel = os.path.relpath(os.path.abspath(path), top)
+        if rel.startswith(".."):
+            rel = os.path.basename(path)
+    return _clean_name(Path(rel).as_posix() if os.sep != "/" else rel)
+
+
+class SourceWalk:
+    """The files :func:`find_sources` finds, met one at a time, for corpora larger than memory.
+
+    ``find_sources`` holds every path at once (some 800 MB for a million
+    files); a walk holds one folder's listing per level, and the symbolic links
+    to files (rare). ``len()`` counts the files (one pass over the folders
+    without keeping them); iterating walks again and gives the same sources as
+    ``find_sources``, in the order of their names percent-encoded as source
+    IRIs are (``quote(name, safe="/")``: :func:`graph.read.identity.source_iri`).
+    Files and folders of one folder are visited by that key, a folder's key
+    ending in ``/`` like every name below it, so the walk meets names in
+    globally sorted order without sorting them all.
+
+    >>> walk = SourceWalk(["seeds"])
+    >>> len(walk), [s.name for s in walk] == [s.name for s in find_sources(["seeds"])]
+    (2, True)
+    """
+
+    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        self.roots = [Path(p) for p in paths]
+        for root in self.roots:
+            if not root.exists():
+                raise FileNotFoundError(f"no such file or folder: {root}")
+        anchors = [r.resolve() if r.is_dir() else r.resolve().parent for r in self.roots]
+        self.top = os.path.commonpath(anchors) if anchors else ""
+        self._count: int | None = None
+        self._links: list[tuple[str, Source]] = []  # symbolic links to files, sorted: they join the walk in order
+
+    def __len__(self) -> int:
+        if self._count is None:
+            count = 0
+            links: dict[str, tuple[str, Source]] = {}
+            for root in self._folders():
+                for folder, dirs, files in os.walk(root):
+                    dirs[:] = [d for d in dirs if not d.startswith(".")]
+                    for name in files:
+                        if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                            path = os.path.join(folder, name)
+                            if not os.path.islink(path):
+                                count += 1
+                            elif not self._walked(resolved := str(Path(path).resolve())):
+                                links.setdefault(resolved, self._keyed(resolved, path))
+            for root in self.roots:
+                if root.is_file() and not self._walked(resolved := str(root.resolve())):
+                    links.setdefault(resolved, self._keyed(resolved, str(root)))
+            self._links = sorted(links.values(), key=lambda keyed: keyed[0])
+            self._count = count + len(self._links)
+        return self._count
+
+    def __iter__(self) -> Iterator[Source]:
+        len(self)  # the links, found by the counting pass
+        walks = [self._walk(str(root), str(root.resolve())) for root in self._folders()]
+        for _, source in heapq.merge(iter(self._links), *walks, key=lambda keyed: keyed[0]):
+            yield source
+
+    def _folders(self) -> list[Path]:
+        """The folders to walk: none inside another (its files would come twice)."""
+        folders = {str(root.resolve()): root for root in self.roots if root.is_dir()}
+        return [
+            root
+            for real, root in sorted(folders.items())
+            if not any(real.startswith(os.path.join(other, "")) for other in folders if other != real)
+        ]
+
+    def _walked(self, resolved: str) -> bool:
+        """Whether the walk of some folder meets this (resolved) file as a file of its own."""
+        for root in self._folders():
+            inside = os.path.join(str(root.resolve()), "")
+            if resolved.startswith(inside) and os.path.isfile(resolved):
+                parts = resolved[len(inside) :].split(os.sep)
+                if not any(part.startswith(".") for part in parts) and parts[-1].lower().endswith(SUFFIXES):
+                    return True
+        return False
+
+    def _keyed(self, resolved: str, path: str) -> tuple[str, Source]:
+        name = _source_name(resolved, path, self.top)
+        return quote(name, safe="/"), Source(path, name)
+
+    def _walk(self, folder: str, real: str) -> Iterator[tuple[str, Source]]:
+        """The files under ``folder`` (whose resolved path is ``real``) in key order, as os.walk finds them.
+
+        A folder's listing is all a walk holds: each entry as its key alone (the
+        name comes back by unquoting it), and a folder of more than
+        :data:`LISTING_RUN` entries (a flat folder of a million files) is sorted
+        in runs on disk and merged, so memory stays flat however many it holds.
+        """
+        with tempfile.TemporaryDirectory(prefix="newsgraph-listing-") as spill:
+            yield from self._walk_sorted(folder, real, spill)
+
+    def _walk_sorted(self, folder: str, real: str, spill: str) -> Iterator[tuple[str, Source]]:
+        keys: list[str] = []
+        runs: list[str] = []  # sorted runs of keys on disk, one key a line (a key holds no line break)
+        odd: dict[str, str] = {}  # key -> name, for names the key does not give back (undecodable bytes)
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir and entry.is_symlink():
+                        continue  # os.walk does not follow links to folders
+                    if not is_dir and (not name.lower().endswith(SUFFIXES) or entry.is_symlink()):
+                        continue
+                    key = quote(_clean_name(name), safe="/") + ("/" if is_dir else "")
+                    if _SURROGATE.search(name):
+                        odd[key] = name
+                    keys.append(key)
+                    if len(keys) >= LISTING_RUN:
+                        runs.append(_write_keys(spill, keys))
+                        keys = []
+        except OSError:
+            return  # an unreadable folder: os.walk skips it too
+        keys.sort()
+        for key in heapq.merge(keys, *(_read_keys(run) for run in runs)) if runs else keys:
+            name = odd.get(key) or unquote(key.rstrip("/"))
+            if key.endswith("/"):
+                yield from self._walk_sorted(os.path.join(folder, name), os.path.join(real, name), spill)
+            else:
+                yield self._keyed(os.path.join(real, name), os.path.join(folder, name))
+
+
+#: Entries of one folder listed in memory at most; more are sorted in runs on disk.
+LISTING_RUN = 100_000
+
+
+def _write_keys(folder: str, keys: list[str]) -> str:
+    """Write ``keys``, sorted, as a new run file in ``folder``; return its path."""
+    keys.sort()
+    fd, path = tempfile.mkstemp(suffix=".keys", dir=folder)
+    with open(fd, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(f"{key}\n" for key in keys)
+    return path
+
+
+def _read_keys(path: str) -> Iterator[str]:
+    """The keys of a run file, in order (each run is read once, then removed)."""
+    try:
+        with open(path, encoding="utf-8", newline="\n") as f:
+            for line in f:
+                yield line[:-1]
+    finally:
+        os.unlink(path)
+
+
+def read_document(source: Source) -> Document:
+    """Read one file and parse its front matter; problems become diagnostics, never exceptions.
+
+    Files larger than :data:`MAX_FILE_BYTES` and anything that is not a regular
+    file are rejected without being read.
+
+    >>> doc = read_document(find_sources(["seeds"])[0])
+    >>> doc.data["provider"]["name"], doc.diagnostics
+    ('TechNode', [])
+    """
+    name = source.name
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused below).
+        fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return _rejected(name, "not a regular file", None, "not-a-file")
+            if info.st_size > MAX_FILE_BYTES:
+                return _rejected(name, _too_large(info.st_size), None, "too-large")
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _rejected(name, f"cannot read: {exc.strerror or exc}", None, "unreadable")
+    return parse_document(raw, name)
+
+
+def _rejected(name: str, message: str, line: int | None, code: str) -> Document:
+    return Document(name, None, [Diagnostic(name, "error", message, line, code)])
+
+
+def _too_large(size: int) -> str:
+    return f"the file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+
+
+def parse_document(raw: bytes, name: str) -> Document:
+    """Parse the bytes of one file into a :class:`Document` (a pure function).
+
+    >>> parse_document(b"---\\ntitle: Hi\\nwebUrl: https://a.example/1\\n---\\n", "a.md").data
+    {'title': 'Hi', 'webUrl': 'https://a.example/1'}
+    >>> parse_document(b"no front matter", "b.md").diagnostics[0].message
+    'no front matter: the file must start with a line "---"'
+    >>> print(parse_document(b"\\x00\\x01\\x02binary", "c.md").diagnostics[0])
+    c.md: error: a binary file (a NUL byte at offset 0), not text
+    """
+    if len(raw) > MAX_FILE_BYTES:
+        return _rejected(name, _too_large(len(raw)), None, "too-large")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return _rejected(name, f"a binary file (a NUL byte at offset {nul}), not text", None, "binary")
+    notes: list[Diagnostic] = []
+
+    def note(message: str, line: int | None, code: str) -> None:
+        notes.append(Diagnostic(name, "warning", message, line, code))
+
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        note("a byte-order mark at the start of the file; ignored", 1, "bom")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return _rejected(name, f"not UTF-8 (byte {exc.start}: {raw[exc.start]:#04x})", line, "not-utf8")
+    if "\r" in text:
+        if "\r\n" in text:
+            note("CRLF (Windows) line ends; read as LF", None, "crlf")
+        else:
+            note("CR line ends; read as LF", None, "cr")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # ASCII text (most files) is checked as bytes, at C speed: deleting what YAML allows leaves nothing.
+    clean = text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    odd = None if clean else _NON_PRINTABLE.search(text)
+    if odd is not None:  # YAML refuses them raw (escaped in double quotes they are fine): keep the rest
+        line = text.count("\n", 0, odd.start()) + 1
+        note(
+            f"control characters YAML does not allow raw (first: U+{ord(odd.group(0)):04X}); replaced by U+FFFD",
+            line,
+            "control-chars",
+        )
+        text = _NON_PRINTABLE.sub("\ufffd", text)
+    try:
+        block, body_line = split_front_matter(text)
+        if body_line is not None:
+            note("a Markdown body after the front matter; it is not part of the article", body_line, "body")
+        fixed: list[str] = []
+        data = parse_front_matter(block, first_line=2, fixed=fixed)
+        lines = Document(name, None, text=block, first_line=2)
+        for key in fixed[:20]:
+            note(f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", lines.line_of(key), "surrogate")
+    except SourceError as exc:
+        line = exc.line
+        if line is None and exc.key is not None:
+            line = Document(name, None, text=block, first_line=2).line_of(exc.key)
+        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), line, exc.code)])
+    except RecursionError:  # pragma: no cover - the depth bound comes first; never crash on a file
+        return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
+    return Document(name, data, notes, block, 2)
+
+
+def split_front_matter(text: str) -> tuple[str, int | None]:
+    """The YAML between the first two ``---`` lines, and the line where a non-blank body starts.
+
+    >>> split_front_matter("---\\na: 1\\n---\\n\\n# Body\\n")
+    ('a: 1\\n', 5)
+    """
+    first, sep, rest = text.partition("\n")
+    if first.rstrip() != "---":
+        raise SourceError('no front matter: the file must start with a line "---"', 1, "no-front-matter")
+    # The closing line: at the very start, or after a newline (a search for "\n" runs at C speed; "^" with
+    # re.M tries every position).
+    match = _FENCE.match(rest) or _FENCE_LINE.search(rest)
+    if match is None:
+        raise SourceError('the front matter is not closed by a line "---"', text.count("\n") + 1, "not-closed")
+    block = rest[: match.start(1)]
+    body = rest[match.end(1) :]
+    stripped = body.lstrip()
+    if not stripped:
+        return block, None
+    end_line = 2 + block.count("\n")
+    return block, end_line + 1 + body.count("\n", 0, len(body) - len(stripped))
+
+
+_FENCE = re.compile(r"((?:---|\.\.\.)[ \t]*(?:\n|\Z))")
+_FENCE_LINE = re.compile(r"\n((?:---|\.\.\.)[ \t]*(?:\n|\Z))")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What YAML 1.1 does not allow raw in a file (PyYAML's reader refuses the whole file).
+_PRINTABLE_ASCII = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])  # the ASCII _NON_PRINTABLE lets through
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_FAST_PATH_CHARS = 256 * 1024
+# A top-level key: plain, or in double or single quotes, then ':' and a space or the end of the line.
+_TOP_KEY = re.compile(r"""^(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#'"\-?:\[\]{},][^\n]*?))[ \t]*:(?:[ \t]|$)""", re.M)
+_DEEP_PREFIX = re.compile(r"[ \t?-]{16}")  # at the start of the block, or of a line:
+_DEEP_LINE = re.compile(r"\n[ \t?-]{16}")
+_KEY_AT = re.compile(r"[ \t-]*([^\s:'\"#{}\[\],][^:\n]{0,80}?)[ \t]*:[ \t]")
+_TAB_INDENT = re.compile(r"^ *\t", re.M)
+_LONG_LINE = re.compile(f"^[^\n]{{{MAX_TEXT_CHARS + 1}}}", re.M)
+
+
+def parse_front_matter(block: str, first_line: int = 2, fixed: list[str] | None = None) -> dict[str, Any]:
+    """The mapping of fields in a front-matter YAML ``block`` (bounded, plain data only).
+
+    ``first_line`` is the line of the file the block starts on, for messages;
+    the fields where lone surrogates were replaced are appended to ``fixed``.
+    Raises :class:`SourceError` for anything that is not a usable mapping.
+
+    >>> parse_front_matter("title: Hi\\ntopics: [AI]\\n")
+    {'title': 'Hi', 'topics': ['AI']}
+    >>> parse_front_matter("x: !!python/object/apply:os.system [ls]\\n")
+    Traceback (most recent call last):
+    ...
+    graph.read.sources.SourceError: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed ...
+    """
+    _check_shape(block, first_line)
+    data = _load_yaml(block, first_line)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise SourceError(f"the front matter is not a mapping of fields (it is {kind})", first_line, "not-a-mapping")
+    if len(block) <= MAX_TEXT_CHARS and "*" not in block and "\\" not in block:
+        # No alias (no '*'), so _check_shape's bounds hold for what was loaded; no escape (no '\\'),
+        # so no lone surrogate; no text longer than the block: nothing for _check_values to do.
+        return data
+    return _check_values(data, [] if fixed is None else fixed)
+
+
+def _load_yaml(block: str, first_line: int) -> Any:
+    """YAML text to plain data with the safe loader; every failure is a :class:`SourceError`.
+
+    This is the one place a faster parser may answer first (falling back here
+    for anything unusual): :func:`_check_shape` runs before and
+    :func:`_check_values` after, whichever parser answered.
+    """
+    try:
+        try:
+            # The fast path answers for the plain subset the feeds use, else None: PyYAML reads it.
+            # Past _FAST_PATH_CHARS (50x a real article) libyaml goes first: its time per byte is bounded.
+            fast = fastyaml.load(block) if len(block) <= _FAST_PATH_CHARS else None
+            return fast or yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
+        except yaml.MarkedYAMLError as exc:
+            # libyaml refuses \ud800-style escapes; Python reads them (and _check_values repairs them).
+            if _Loader is _PyLoader or "invalid Unicode character escape" not in str(exc.problem):
+                raise
+            return yaml.load(block, Loader=_PyLoader)  # noqa: S506 - a safe loader, plain data only
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise SourceError(str(exc.problem), mark.line + first_line if mark else None, exc.code) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        tab = _tab_line(block, first_line, line)
+        if tab is not None:
+            raise SourceError("tabs used for indentation (YAML indents with spaces only)", tab, "tabs") from None
+        raise SourceError(f"malformed YAML: {exc.problem or exc}", line, "malformed-yaml") from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"malformed YAML: {exc}", None, "malformed-yaml") from None
+    except RecursionError:
+        raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", None, "too-deep") from None
+    except Exception as exc:  # int("9" * 5000), a date out of range, "!!timestamp x", ...
+        reason = str(exc).split(";")[0]
+        raise SourceError(f"malformed YAML: a value that cannot be read ({reason})", None, "malformed-yaml") from None
+
+
+def _tab_line(block: str, first_line: int, error_line: int | None) -> int | None:
+    """The line of a tab used for indentation at or before ``error_line``, if there is one."""
+    lines = [first_line + block.count("\n", 0, m.start()) for m in _TAB_INDENT.finditer(block)]
+    if not lines:
+        return None
+    before = [n for n in lines if error_line is None or n <= error_line]
+    return before[-1] if before else None
+
+
+def _check_shape(block: str, first_line: int) -> None:
+    """Reject nesting deeper than :data:`MAX_DEPTH` or more than :data:`MAX_VALUES` nodes, before loading.
+
+    A cheap upper bound from the text decides whether the YAML events must be
+    counted; the events come from an iterative parser, so a hostile file cannot
+    exhaust the stack, and counting stops at the first bound crossed.
+    """
+    if len(block) > MAX_TEXT_CHARS:  # a longer line cannot be read as a text within bounds: refuse before parsing
+        long_line = _LONG_LINE.search(block)
+        if long_line is not None:
+            line = first_line + block.count("\n", 0, long_line.start())
+            end = block.find("\n", long_line.start())
+            length = (len(block) if end < 0 else end) - long_line.start()
+            key = _KEY_AT.match(block, long_line.start(), long_line.start() + 200)
+            where = f" in field {key.group(1)!r}" if key else ""
+            message = f"a line of {length:,} characters{where} (no text may be longer than {MAX_TEXT_CHARS:,})"
+            raise SourceError(message, line, "field-too-large")
+    # Depth <= brackets + 2 * (longest run of indentation, "- " and "? " + 1): at most 16 + 2 * 17 < MAX_DEPTH.
+    brackets = block.count("[") + block.count("{")
+    deep = brackets > 16 or _DEEP_PREFIX.match(block) is not None or _DEEP_LINE.search(block) is not None
+    many = 2 * (block.count(",") + block.count("\n") + brackets + block.count("-") + block.count("?") + 1) > MAX_VALUES
+    if not (deep or many):
+        return
+    depth = values = 0
+    try:
+        for event in yaml.parse(block, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + first_line
+                    raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", line, "too-deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                continue
+            elif not isinstance(event, yaml.NodeEvent):
+                continue
+            values += 1
+            if values > MAX_VALUES:
+                raise SourceError(f"too many values (the limit is {MAX_VALUES:,})", None, "too-many-values")
+    except yaml.MarkedYAMLError as exc:
+        # libyaml 0.2.6 (PyYAML >= 6.0.3 wheels) stops at its own depth limit before we count to ours.
+        if "maximum nesting depth" in str(exc.problem):
+            mark = exc.problem_mark
+            line = mark.line + first_line if mark is not None else None
+            raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", line, "too-deep") from None
+        return  # loading reports it, with its line
+    except yaml.YAMLError:
+        return  # loading reports it, with its line
+
+
+def _check_values(data: dict[str, Any], fixed: list[str]) -> dict[str, Any]:
+    """Bound what was loaded (by any parser) and make every text valid Unicode.
+
+    Aliases share objects, so the walk counts every reference: a billion-laughs
+    file stops at :data:`MAX_VALUES`. A recursive alias is refused. Lone
+    surrogates (from ``\\ud800`` escapes) cannot be written as UTF-8: a valid
+    pair becomes its character, a lone one U+FFFD (its field is added to ``fixed``).
+    """
+    values = 0
+    stack: list[tuple[Any, int, frozenset[int]]] = [(data, 1, frozenset())]
+    while stack:
+        node, depth, path = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise SourceError(
+                f"too many values once aliases are expanded (the limit is {MAX_VALUES:,})", None, "too-many-values"
+            )
+        if depth > MAX_DEPTH:
+            raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", None, "too-deep")
+        if isinstance(node, dict):
+            if id(node) in path:
+                raise SourceError("a recursive alias (a value that contains itself)", None, "recursive-alias")
+            inner = path | {id(node)}
+            for key in list(node):
+                value = node[key]
+                if isinstance(key, str) and (len(key) > MAX_TEXT_CHARS or _SURROGATE.search(key)):
+                    del node[key]
+                    key = _check_text(key, key, fixed)
+                    node[key] = value
+                if isinstance(value, str):
+                    node[key] = _check_text(value, key, fixed)
+                    values += 1
+                elif isinstance(value, (dict, list)):
+                    stack.append((value, depth + 1, inner))
+                else:
+                    values += 1
+        elif isinstance(node, list):
+            if id(node) in path:
+                raise SourceError("a recursive alias (a value that contains itself)", None, "recursive-alias")
+            inner = path | {id(node)}
+            for i, value in enumerate(node):
+                if isinstance(value, str):
+                    node[i] = _check_text(value, "", fixed)
+                    values += 1
+                elif isinstance(value, (dict, list)):
+                    stack.append((value, depth + 1, inner))
+                else:
+                    values += 1
+    return data
+
+
+def _check_text(value: str, key: Any, fixed: list[str]) -> str:
+    if len(value) > MAX_TEXT_CHARS:
+        where = f" in field {str(key)[:80]!r}" if key else ""
+        raise SourceError(
+            f"a text of {len(value):,} characters{where} (the limit is {MAX_TEXT_CHARS:,})",
+            None,
+            "field-too-large",
+            str(key) if key else None,
+        )
+    if not _SURROGATE.search(value):
+        return value
+    text = _fix_surrogates(value)
+    name = _fix_surrogates(str(key)) if key else "a value"
+    if text.count("\ufffd") > value.count("\ufffd") and name not in fixed:
+        fixed.append(name)
+    return text
+
+
+def _fix_surrogates(text: str) -> str:
+    """Join surrogate pairs into their characters; replace lone surrogates by U+FFFD.
+
+    >>> _fix_surrogates("a\\ud83d\\ude00b\\ud800c")
+    'a😀b\\ufffdc'
+    """
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -1,0 +1,1 @@
+"""Utilities every stage may use: progress feedback, atomic writes, process helpers."""
