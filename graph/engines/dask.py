@@ -60,9 +60,9 @@ from graph.read.sources import (
     Diagnostic,
     Document,
     Source,
-    _too_large,
     find_sources,
     parse_document,
+    too_large_message,
 )
 from graph.util.progress import Feedback
 
@@ -196,7 +196,7 @@ def _read_remote(fs: Any, source: RemoteSource) -> Document:
     """What :func:`graph.read.sources.read_document` does for a local file, for a file at an fsspec URL."""
     if source.size is not None and source.size > MAX_FILE_BYTES:
         return Document(
-            source.name, None, [Diagnostic(source.name, "error", _too_large(source.size), None, "too-large")]
+            source.name, None, [Diagnostic(source.name, "error", too_large_message(source.size), None, "too-large")]
         )
     try:
         raw = fs.cat_file(source.path, start=0, end=MAX_FILE_BYTES + 1)
@@ -206,7 +206,9 @@ def _read_remote(fs: Any, source: RemoteSource) -> Document:
             source.name, None, [Diagnostic(source.name, "error", f"cannot read: {reason}", None, "unreadable")]
         )
     if len(raw) > MAX_FILE_BYTES:  # grew since it was listed
-        return Document(source.name, None, [Diagnostic(source.name, "error", _too_large(len(raw)), None, "too-large")])
+        return Document(
+            source.name, None, [Diagnostic(source.name, "error", too_large_message(len(raw)), None, "too-large")]
+        )
     return parse_document(raw, source.name)
 
 

@@ -21,6 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -32,13 +33,20 @@ from graph.read.sources import MAX_FILE_BYTES, Source, find_sources, parse_docum
 from graph.util.progress import Feedback
 
 __all__ = [
+    "CHUNK",
+    "ChunkResult",
+    "WorkerSettings",
     "default_workers",
+    "init_worker",
     "map_chunks",
     "paused_gc",
+    "process_chunk",
     "process_file",
     "process_files",
     "read_corpus",
+    "reset_worker",
     "worker_count",
+    "worker_settings",
 ]
 
 T = TypeVar("T")
@@ -116,17 +124,51 @@ def _read_raw(source: Source) -> bytes | None:
         os.close(fd)
 
 
-# One worker's settings and cache connection (set by _init_worker, or locally).
-_STATE: dict[str, Any] = {}
+@dataclass
+class WorkerSettings:
+    """One worker's settings and cache connection, set by :func:`init_worker`.
+
+    ``keys`` says whether cache keys are made (a cache folder was given),
+    ``cache`` is the cache to look files up in (``None`` on a first build, whose
+    cache is empty), and ``extra`` holds what an engine built on this one adds
+    (the streaming build's formats, for instance).
+    """
+
+    base: str
+    drop: frozenset[str]
+    keys: bool
+    cache: RecordCache | None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _init_worker(base: str, drop: frozenset[str], cache: str | None, lookup: bool = True) -> None:
-    """Set up a worker: ``cache`` is the cache folder (keys are made for it), ``lookup`` whether
-    it may hold anything (a first build's cache is empty: no file is looked up there)."""
-    _STATE["base"] = base
-    _STATE["drop"] = drop
-    _STATE["keys"] = cache is not None
-    _STATE["cache"] = RecordCache(cache, readonly=True) if cache is not None and lookup else None
+_SETTINGS: list[WorkerSettings] = []  # this process's settings: at most one
+
+
+def init_worker(
+    base: str, drop: frozenset[str], cache: str | None, lookup: bool = True, extra: dict[str, Any] | None = None
+) -> None:
+    """Set up this process as a worker: ``cache`` is the cache folder (keys are made for it),
+    ``lookup`` whether it may hold anything (a first build's cache is empty: no file is looked up there).
+
+    >>> init_worker("https://example.org/id/", frozenset(), None, extra={"formats": ("nt",)})
+    >>> worker_settings().extra["formats"]
+    ('nt',)
+    >>> reset_worker()
+    """
+    cached = RecordCache(cache, readonly=True) if cache is not None and lookup else None
+    _SETTINGS[:] = [WorkerSettings(base, drop, cache is not None, cached, dict(extra or {}))]
+
+
+def worker_settings() -> WorkerSettings:
+    """The settings :func:`init_worker` gave this process."""
+    if not _SETTINGS:
+        raise RuntimeError("init_worker() was not called in this process")
+    return _SETTINGS[0]
+
+
+def reset_worker() -> None:
+    """Forget this process's worker settings (after work done in the calling process)."""
+    _SETTINGS.clear()
 
 
 #: What a chunk gives back: per file (cache key or None, pickled records, taken from the cache),
@@ -134,12 +176,20 @@ def _init_worker(base: str, drop: frozenset[str], cache: str | None, lookup: boo
 ChunkResult = tuple[list[tuple[bytes | None, bytes, bool]], tuple[float, float, float]]
 
 
-def _work(chunk: list[Source]) -> ChunkResult:
-    """Process a chunk of files in a worker: each file's records, pickled, and the stage times."""
-    base: str = _STATE["base"]
-    drop: frozenset[str] = _STATE["drop"]
-    cache: RecordCache | None = _STATE["cache"]
-    keys: bool = _STATE["keys"]
+def process_chunk(chunk: list[Source]) -> ChunkResult:
+    """A chunk of files processed in a worker (see :func:`init_worker`).
+
+    Each file's records come back serialised, with the stage times of the chunk.
+
+    >>> from graph.read.sources import find_sources
+    >>> init_worker("https://example.org/id/", frozenset(), None)
+    >>> out, times = process_chunk(find_sources(["seeds"]))
+    >>> reset_worker()
+    >>> [(key, hit) for key, _, hit in out]
+    [(None, False), (None, False)]
+    """
+    settings = worker_settings()
+    base, drop, cache, keys = settings.base, settings.drop, settings.cache, settings.keys
     out: list[tuple[bytes | None, bytes, bool]] = []
     read_s = parse_s = extract_s = 0.0
     clock = time.process_time  # CPU seconds: what the work costs, whatever else runs
@@ -182,15 +232,15 @@ def map_chunks(
 
     At most a few chunks per worker are in flight, so results never pile up in
     memory faster than the caller consumes them. ``initializer(*init)`` sets up
-    each worker (default: :func:`_init_worker` with ``(base, drop, cache)``).
+    each worker (default: :func:`init_worker` with ``(base, drop, cache)``).
     """
-    initializer = initializer or _init_worker
+    initializer = initializer or init_worker
     if workers <= 1:
         initializer(*init)
         try:
             yield from map(task, chunks)
         finally:
-            _STATE.clear()
+            reset_worker()
         return
     pool = multiprocessing.get_context().Pool(workers, initializer, init)
     try:
@@ -253,7 +303,7 @@ def process_files(
     stage = [0.0, 0.0, 0.0]
     fb.start("reading", n)
     try:
-        for out, times in map_chunks(_work, chunks, worker_count(workers, n), init):
+        for out, times in map_chunks(process_chunk, chunks, worker_count(workers, n), init):
             for i in range(3):
                 stage[i] += times[i]
             for key, payload, hit in out:

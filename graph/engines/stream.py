@@ -31,7 +31,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from graph.engines.local import _STATE, CHUNK, _init_worker, _work, map_chunks, paused_gc, worker_count
+from graph.engines.local import (
+    CHUNK,
+    init_worker,
+    map_chunks,
+    paused_gc,
+    process_chunk,
+    worker_count,
+    worker_settings,
+)
 from graph.model.merge import Corpus
 from graph.rdf.mapping import PROV, Block, build_iri, default_blocks, document_blocks, iri
 from graph.read.cache import RecordCache, load
@@ -61,8 +69,7 @@ class StreamResult:
 
 
 def _init_stream(base: str, drop: frozenset[str], cache: str | None, formats: tuple[str, ...]) -> None:
-    _init_worker(base, drop, cache)
-    _STATE["formats"] = formats
+    init_worker(base, drop, cache, extra={"formats": formats})
 
 
 #: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines, topic IRIs,
@@ -73,9 +80,10 @@ _USED = f"<{PROV}used>"
 
 def _stream_task(chunk: list[Source]) -> StreamChunk:
     """In a worker: a chunk of files to records, and the records to N-Quads and N-Triples text."""
-    out, times = _work(chunk)
-    formats: tuple[str, ...] = _STATE["formats"]
-    base: str = _STATE["base"]
+    out, times = process_chunk(chunk)
+    settings = worker_settings()
+    formats: tuple[str, ...] = settings.extra["formats"]
+    base = settings.base
     corpus = Corpus(base)  # no other file is known: stubs stay as they are
     build = iri(build_iri(base))
     new: list[tuple[bytes, bytes]] = []

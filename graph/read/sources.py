@@ -47,6 +47,7 @@ __all__ = [
     "parse_document",
     "parse_front_matter",
     "read_document",
+    "too_large_message",
 ]
 
 #: The file endings searched for in folders.
@@ -402,7 +403,7 @@ def read_document(source: Source) -> Document:
             if not stat.S_ISREG(info.st_mode):
                 return _rejected(name, "not a regular file", None, "not-a-file")
             if info.st_size > MAX_FILE_BYTES:
-                return _rejected(name, _too_large(info.st_size), None, "too-large")
+                return _rejected(name, too_large_message(info.st_size), None, "too-large")
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return _rejected(name, f"cannot read: {exc.strerror or exc}", None, "unreadable")
@@ -413,7 +414,12 @@ def _rejected(name: str, message: str, line: int | None, code: str) -> Document:
     return Document(name, None, [Diagnostic(name, "error", message, line, code)])
 
 
-def _too_large(size: int) -> str:
+def too_large_message(size: int) -> str:
+    """The error a file over :data:`MAX_FILE_BYTES` gets (the same from every engine).
+
+    >>> too_large_message(MAX_FILE_BYTES + 1).startswith("the file is too large")
+    True
+    """
     return f"the file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
 
 
@@ -428,7 +434,7 @@ def parse_document(raw: bytes, name: str) -> Document:
     c.md: error: a binary file (a NUL byte at offset 0), not text
     """
     if len(raw) > MAX_FILE_BYTES:
-        return _rejected(name, _too_large(len(raw)), None, "too-large")
+        return _rejected(name, too_large_message(len(raw)), None, "too-large")
     nul = raw.find(b"\x00")
     if nul >= 0:
         return _rejected(name, f"a binary file (a NUL byte at offset {nul}), not text", None, "binary")
