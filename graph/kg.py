@@ -13,7 +13,7 @@ import pyoxigraph
 import rdflib
 
 from graph.engines.local import paused_gc, read_corpus
-from graph.formats import WRITERS
+from graph.formats import FORMATS, names
 from graph.formats import ntriples as _ntriples
 from graph.formats.load import load_corpus
 from graph.formats.together import write_together
@@ -84,26 +84,23 @@ class KnowledgeGraph(Queries):
             "files rejected": c.files_rejected,
         }
 
-    def write(self, out_dir: str | os.PathLike[str], formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
-        """Write ``out_dir/graph.<format>`` for each format; return the paths written.
+    def write(self, out_dir: str | os.PathLike[str], formats: str | Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
+        """Write ``out_dir/graph.<format>`` for each format (one name or many); return the paths written.
 
         >>> import tempfile
         >>> [p.name for p in build(["seeds"]).write(tempfile.mkdtemp())]
         ['graph.ttl', 'graph.html']
+        >>> [p.name for p in build(["seeds"]).write(tempfile.mkdtemp(), formats="nq")]
+        ['graph.nq']
         """
-        unknown = [f for f in formats if f not in WRITERS]
-        if unknown:
-            raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(sorted(WRITERS))}")
+        wanted = names(formats)
         out = Path(out_dir)
-        written = []
         with paused_gc():  # millions of short-lived tuples, no cycles
-            together = write_together(self, out, formats)  # Turtle and/or N-Triples, in one pass
-            for name in formats:
-                path = out / f"graph.{name}"
+            together = write_together(self, out, wanted)  # Turtle and/or N-Triples, in one pass
+            for name in wanted:
                 if name not in together:
-                    WRITERS[name](self, path)
-                written.append(path)
-        return written
+                    FORMATS[name].write(self, out / FORMATS[name].filename)
+        return [out / FORMATS[name].filename for name in wanted]
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph: {counts_text(self.counts())}>"

@@ -24,7 +24,7 @@ from conftest import GEN_CORPUS, SEEDS, write_article
 from graph.cli.main import main
 from graph.engines.dask import DaskNotInstalled, find_remote_sources, plan, read_corpus, write_parts
 from graph.engines.local import read_corpus as local_corpus
-from graph.formats import WRITERS
+from graph.formats import FORMATS
 from graph.kg import KnowledgeGraph
 from graph.model.merge import Corpus
 from graph.model.report import make_report
@@ -68,7 +68,7 @@ def test_samples_every_format_byte_identical(client: Any, samples: Path, tmp_pat
     dask = read_corpus([samples], client=client, files_per_partition=7)
     assert len(local.files) >= 80
     assert_same_corpus(local, dask)
-    formats = sorted(WRITERS)
+    formats = sorted(FORMATS)
     assert exports(dask, tmp_path / "dask", formats) == exports(local, tmp_path / "local", formats)
 
 

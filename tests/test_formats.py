@@ -15,7 +15,7 @@ import rdflib.compare
 from conftest import SEEDS
 
 import graph
-from graph.formats import WRITERS, graphml, nq
+from graph.formats import FORMATS, graphml, nq
 from graph.formats.load import read_rdf
 from graph.rdf.mapping import document_blocks
 from graph.read.identity import source_iri
@@ -48,7 +48,7 @@ def _flat(g: rdflib.Graph) -> rdflib.Graph:
 
 
 def test_every_format_is_registered_and_written_as_graph_dot_ext(written: Path):
-    assert set(RDF_FORMATS) | {"html"} == set(WRITERS)
+    assert set(RDF_FORMATS) | {"html"} == set(FORMATS)
     assert sorted(p.name for p in written.iterdir()) == sorted(f"graph.{f}" for f in RDF_FORMATS)
 
 

@@ -1,7 +1,7 @@
 """Tested like an adversary would (issue 6): hostile files, hostile text in every format, generated documents, a fuzz
 target for the front-matter reader, and a build killed while it writes.
 
-Every export format registered in ``graph.formats.WRITERS`` is checked: RDF formats are parsed back (rdflib, and
+Every export format registered in ``graph.formats.FORMATS`` is checked: RDF formats are parsed back (rdflib, and
 Oxigraph and rapper where they read the syntax) and must give the graph that was built; the HTML page's embedded data
 must decode to every node, with the hostile text unable to close its script.
 """
@@ -9,6 +9,7 @@ must decode to every node, with the hostile text unable to close its script.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import random
@@ -91,11 +92,11 @@ def _hostile_corpus(folder: Path) -> Path:
 
 
 def _formats() -> list[str]:
-    return sorted(formats.WRITERS)
+    return sorted(formats.FORMATS)
 
 
 def _module(name: str) -> Any:
-    return sys.modules[formats.WRITERS[name].__module__]
+    return importlib.import_module(formats.FORMATS[name].module)
 
 
 def _triples(parsed: rdflib.Graph | rdflib.Dataset) -> set[tuple[Any, Any, Any]]:
@@ -174,7 +175,7 @@ def test_every_character_survives_every_format(hostile_build, name: str):
 
 @pytest.mark.parametrize("name", sorted(_RAPPER))
 def test_rapper_accepts_hostile_exports(hostile_build, name: str):
-    if name not in formats.WRITERS:
+    if name not in formats.FORMATS:
         pytest.fail(f"format {name} is no longer registered")
     kg, out = hostile_build
     run = subprocess.run(
@@ -193,7 +194,7 @@ def test_datasets_agree_between_syntaxes(hostile_build):
     _, out = hostile_build
     quads = {}
     for name in ("nq", "trig"):
-        if name in formats.WRITERS:
+        if name in formats.FORMATS:
             ds = _module(name).read(out / f"graph.{name}")
             quads[name] = {(s, p, o, g) for s, p, o, g in ds.quads((None, None, None, None))}
     if len(quads) == 2:
@@ -567,7 +568,7 @@ def test_a_build_killed_while_writing_leaves_the_previous_exports_intact(tmp_pat
         [sys.executable, str(GEN_CORPUS), "--n", "600", "--out", str(corpus)], check=True, capture_output=True
     )
     out = tmp_path / "out"
-    names = [n for n in ("ttl", "nt", "nq", "trig", "jsonld") if n in formats.WRITERS]
+    names = [n for n in ("ttl", "nt", "nq", "trig", "jsonld") if n in formats.FORMATS]
     assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names)]) == 0
     before = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
     assert "graph.ttl" in before and "report.json" in before

@@ -19,7 +19,7 @@ from graph.cli import view as view_command
 from graph.cli.speed import add_speed_options, make_feedback, speed_options, stream_command, verbose_summary
 from graph.engines.dask import DaskNotInstalled
 from graph.engines.local import paused_gc
-from graph.formats import WRITERS, write_atomic
+from graph.formats import FORMATS, names, write_atomic
 from graph.kg import DEFAULT_FORMATS, build, counts_text
 from graph.read.identity import DEFAULT_BASE
 from graph.store.embedded import write_store
@@ -28,11 +28,10 @@ __all__ = ["main"]
 
 
 def _formats(text: str) -> list[str]:
-    names = [f.strip().lower() for f in text.split(",") if f.strip()]
-    for name in names:
-        if name not in WRITERS:
-            raise argparse.ArgumentTypeError(f"unknown format {name!r}; choose from {', '.join(sorted(WRITERS))}")
-    return names
+    try:
+        return names(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
         type=_formats,
         default=list(DEFAULT_FORMATS),
         metavar="LIST",
-        help=f"comma-separated formats, from {', '.join(sorted(WRITERS))} (default: {','.join(DEFAULT_FORMATS)})",
+        help=f"comma-separated formats, from {', '.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})",
     )
     b.add_argument(
         "--drop",

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.engines.local import paused_gc, process_file
-from graph.formats import write_atomic
+from graph.formats import FORMATS, write_atomic
 from graph.model.merge import (
     Corpus,
     Merged,
@@ -492,7 +492,7 @@ def write_parts(
         if not job.sources:
             infos = [_write_part(target, "merge-00000.nq", [_default_graph(Corpus(job.base), True)])]
     manifest = {
-        "format": "application/n-quads",
+        "format": FORMATS["nq"].media_type,
         "base": job.base,
         "files": len(files),
         "quads": sum(i["quads"] for i in infos),

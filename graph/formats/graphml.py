@@ -24,9 +24,6 @@ from graph.rdf.mapping import iri, merged_blocks
 
 from . import Exportable, write_atomic
 
-NAME = "graphml"
-
-
 # Characters XML 1.0 cannot hold at all, not even as &#...; references: replaced (U+FFFD) in attribute values.
 # The node's ``rdf`` attribute keeps them, escaped the N-Triples way, so nothing is lost.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

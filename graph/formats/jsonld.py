@@ -21,8 +21,6 @@ from graph.rdf.mapping import PREFIXES, merged_blocks
 from . import Exportable, write_atomic
 from .turtle import compact
 
-NAME = "jsonld"
-
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(["\\nrtbf]))')
 _SIMPLE = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}

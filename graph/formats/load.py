@@ -23,7 +23,7 @@ import rdflib
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from graph.formats import graphml, jsonld, nq, ntriples, trig, turtle
+from graph.formats import for_path, graphml
 from graph.model.merge import Corpus
 from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, SCHEMA, SKOS, VOCAB, XSD, vocab_key
 from graph.rdf.mapping import iri as _iri
@@ -31,7 +31,6 @@ from graph.read.identity import DEFAULT_BASE, canonical_url
 from graph.read.records import Article, FileRecords, Image, Provider, Scalar, Topic
 
 __all__ = [
-    "READERS",
     "corpus_from_dataset",
     "corpus_from_graph",
     "load_corpus",
@@ -39,16 +38,6 @@ __all__ = [
     "read_rdf",
     "read_merged",
 ]
-
-#: File extension → the reader that parses that export into rdflib.
-READERS: dict[str, Callable[[Path], rdflib.Graph]] = {
-    "ttl": turtle.read,
-    "nt": ntriples.read,
-    "nq": nq.read,
-    "trig": trig.read,
-    "jsonld": jsonld.read,
-    "graphml": graphml.read,
-}
 
 _TYPE = rdflib.URIRef(f"{RDF}type")
 _S = {name: rdflib.URIRef(f"{SCHEMA}{name}") for name in (
@@ -86,15 +75,13 @@ def read_rdf(path: str | os.PathLike[str]) -> rdflib.Graph:
     True
     """
     path = Path(path)
-    ext = path.suffix.lstrip(".").lower()
-    if ext not in READERS:
-        raise ValueError(f"{path}: cannot load a .{ext} file; choose from {', '.join('.' + e for e in READERS)}")
+    fmt = for_path(path, readable=True)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     try:
-        return READERS[ext](path)
+        return fmt.read(path)
     except Exception as exc:  # the parsers raise many kinds of errors
-        raise ValueError(f"{path}: not a readable .{ext} export: {exc}") from None
+        raise ValueError(f"{path}: not a readable {fmt.extension} export: {exc}") from None
 
 
 def read_merged(path: str | os.PathLike[str]) -> rdflib.Graph:
@@ -123,33 +110,28 @@ def load_corpus(path: str | os.PathLike[str]) -> Corpus:
     return corpus_from_graph(triples)
 
 
-_OX_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "nq": "N_QUADS", "trig": "TRIG", "jsonld": "JSON_LD"}
-
-
 def _fast_triples(path: Path) -> list[tuple[Node, Node, Node]] | None:
     """The merged graph's triples parsed by pyoxigraph, or ``None`` (not installed, or a file it cannot read)."""
     try:
         import pyoxigraph as ox
     except ImportError:
         return None
-    ext = path.suffix.lstrip(".").lower()
-    if ext not in READERS:
-        read_rdf(path)  # raises the error that says what is wrong
+    fmt = for_path(path, readable=True)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     try:
-        if ext == "graphml":
+        if fmt.oxigraph is None:  # GraphML: its RDF rides in the nodes' data
             g = graphml.read_nx(path)
             text = str(g.graph.get("rdf", "")) + "".join(str(d.get("rdf", "")) for _, d in g.nodes(data=True))
             quads = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
         else:
-            quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, _OX_FORMATS[ext]))
+            quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt.oxigraph))
         terms: dict[Any, Node] = {}
         rows = [(_ox_term(q.subject, terms), _ox_term(q.predicate, terms), _ox_term(q.object, terms), q.graph_name)
                 for q in quads]  # fmt: skip
     except (SyntaxError, ValueError, OSError):
         return None  # let rdflib parse it and say what is wrong
-    if ext not in ("nq", "trig"):
+    if not fmt.dataset:
         return [(s, p, o) for s, p, o, _ in rows]
     chosen: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
     for s, p, o, g in rows:

@@ -18,8 +18,6 @@ from graph.rdf.mapping import dataset_blocks
 
 from . import Exportable, write_atomic
 
-NAME = "nq"
-
 
 def generate(source: Exportable) -> Iterator[str]:
     """The dataset as N-Quads lines, graph by graph.

@@ -11,8 +11,6 @@ from graph.rdf.mapping import merged_blocks
 
 from . import Exportable, write_atomic
 
-NAME = "nt"
-
 
 def generate(source: Exportable) -> Iterator[str]:
     """The merged graph as sorted N-Triples lines, a subject's lines at a time.

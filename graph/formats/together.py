@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from graph.engines.local import default_workers, paused_gc
-from graph.formats import WRITERS, Exportable, ntriples, turtle
+from graph.formats import FORMATS as REGISTRY
+from graph.formats import Exportable, ntriples, turtle
 from graph.rdf.mapping import Describer, Entry, balanced_cuts, block_entries, entry_blocks
 
 __all__ = ["PARALLEL_FROM", "write_together"]
@@ -43,9 +44,9 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     >>> write_together(build(["seeds"]), Path(tempfile.mkdtemp()), ["ttl", "html", "nt"])
     ['ttl', 'nt']
     """
-    names = [name for name in FORMATS if name in formats and WRITERS.get(name) is _BUILTIN[name]]
+    names = [name for name in FORMATS if name in formats and REGISTRY[name].module == _MODULES[name]]
     if not names:
-        return []  # none asked for, or someone registered other writers under these names: let them write
+        return []  # none asked for, or someone registered other modules under these names: let them write
     corpus = source.corpus
     size = len(corpus.articles) + len(corpus.providers) + len(corpus.topics) + len(corpus.images)
     if workers is None:
@@ -110,7 +111,7 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     return [name for name in formats if name in names]
 
 
-_BUILTIN = {"ttl": turtle.write, "nt": ntriples.write}
+_MODULES = {"ttl": turtle.__name__, "nt": ntriples.__name__}
 
 
 def _append(piece: Path, target: BinaryIO) -> None:

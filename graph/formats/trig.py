@@ -16,8 +16,6 @@ from graph.rdf.mapping import dataset_blocks
 from . import Exportable, write_atomic
 from .turtle import block, compact, header
 
-NAME = "trig"
-
 
 def generate(source: Exportable) -> Iterator[str]:
     """The dataset as TriG text, chunk by chunk.

@@ -13,8 +13,6 @@ from graph.rdf.mapping import PREFIXES, XSD, merged_blocks
 
 from . import Exportable, write_atomic
 
-NAME = "ttl"
-
 # A local name that every Turtle parser takes (a subset of PN_LOCAL).
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*\Z")
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

@@ -24,17 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from graph.formats import FORMATS
+
 __all__ = ["CONTENT_TYPES", "PushError", "Pushed", "push", "target"]
 
-#: Export extension → the media type the store is told.
-CONTENT_TYPES = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "nq": "application/n-quads",
-    "trig": "application/trig",
-    "jsonld": "application/ld+json",
-}
-_DATASETS = frozenset({"nq", "trig"})
+#: Export extension → the media type the store is told (from the format registry).
+CONTENT_TYPES = {f.name: f.media_type for f in FORMATS.values() if f.rdf}
+_DATASETS = frozenset(f.name for f in FORMATS.values() if f.dataset)
 
 
 class PushError(Exception):

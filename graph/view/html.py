@@ -12,8 +12,6 @@ from pathlib import Path
 from graph.formats import Exportable, write_atomic
 from graph.view import page
 
-NAME = "html"
-
 
 def generate(source: Exportable, max_nodes: int | None = -1) -> str:
     """The page as one string, of at most ``max_nodes`` nodes (default: ``DEFAULT_MAX_NODES``; ``None``: all).
