@@ -12,7 +12,7 @@ import networkx as nx
 import pyoxigraph
 import rdflib
 
-from graph.engines.local import paused_gc, read_corpus
+from graph.engines.local import read_corpus
 from graph.formats import FORMATS, names
 from graph.formats import ntriples as _ntriples
 from graph.formats.load import load_corpus
@@ -26,6 +26,7 @@ from graph.read.identity import DEFAULT_BASE
 from graph.store.embedded import open_store
 from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
+from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 
 __all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "counts_text", "load", "open_graph"]

@@ -11,10 +11,11 @@ import pytest
 from conftest import GEN_CORPUS, SEEDS, write_article
 
 import graph
-from graph.engines.local import paused_gc, process_file, process_files, read_corpus, worker_count
+from graph.engines.local import process_file, process_files, read_corpus, worker_count
 from graph.formats.together import write_together
 from graph.read.cache import CACHE_FILE
 from graph.read.sources import find_sources
+from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 
 FORMATS = ("ttl", "nt", "nq")

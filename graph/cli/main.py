@@ -18,11 +18,11 @@ from graph.cli import rdf as rdf_commands
 from graph.cli import view as view_command
 from graph.cli.speed import add_speed_options, make_feedback, speed_options, stream_command, verbose_summary
 from graph.engines.dask import DaskNotInstalled
-from graph.engines.local import paused_gc
 from graph.formats import FORMATS, names, write_atomic
 from graph.kg import DEFAULT_FORMATS, build, counts_text
 from graph.read.identity import DEFAULT_BASE
 from graph.store.embedded import write_store
+from graph.util.procs import paused_gc
 
 __all__ = ["main"]
 

@@ -39,7 +39,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from graph.engines.local import paused_gc, process_file
+from graph.engines.local import process_file
 from graph.formats import FORMATS, write_atomic
 from graph.model.merge import (
     Corpus,
@@ -64,6 +64,7 @@ from graph.read.sources import (
     parse_document,
     too_large_message,
 )
+from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 
 __all__ = [

@@ -13,14 +13,12 @@ cached entry is the pickled result of the same pure function.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
@@ -30,16 +28,15 @@ from graph.read.cache import CacheWriter, RecordCache, dump, load, record_key
 from graph.read.identity import DEFAULT_BASE, check_base
 from graph.read.records import FileRecords, extract
 from graph.read.sources import MAX_FILE_BYTES, Source, find_sources, parse_document, read_document
+from graph.util.procs import default_workers, paused_gc
 from graph.util.progress import Feedback
 
 __all__ = [
     "CHUNK",
     "ChunkResult",
     "WorkerSettings",
-    "default_workers",
     "init_worker",
     "map_chunks",
-    "paused_gc",
     "process_chunk",
     "process_file",
     "process_files",
@@ -67,35 +64,6 @@ def process_file(source: Source, base: str = DEFAULT_BASE, drop: frozenset[str] 
     (3, [])
     """
     return extract(read_document(source), base, drop)
-
-
-def default_workers() -> int:
-    """Worker processes for a large build: the cores this process may run on.
-
-    >>> default_workers() >= 1
-    True
-    """
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large acyclic structures.
-
-    Records, graphs and triples hold no reference cycles, but with millions of
-    them alive every collection walks them all: pausing it makes a build
-    markedly faster (the collector runs again afterwards, as it was).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_raw(source: Source) -> bytes | None:

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from graph.engines.local import default_workers, paused_gc
 from graph.formats import FORMATS as REGISTRY
 from graph.formats import Exportable, ntriples, turtle
 from graph.rdf.mapping import Describer, Entry, balanced_cuts, block_entries, entry_blocks
+from graph.util.procs import default_workers, paused_gc
 
 __all__ = ["PARALLEL_FROM", "write_together"]
 

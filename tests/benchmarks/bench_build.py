@@ -51,7 +51,8 @@ from pathlib import Path
 from graph.read import fastyaml as _fastyaml
 from graph.model.network import to_networkx
 from graph.kg import KnowledgeGraph
-from graph.engines.local import paused_gc, read_corpus
+from graph.engines.local import read_corpus
+from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 src, out, workers, cache, fast, split = sys.argv[1:7]
 _fastyaml.ENABLED = fast == "1"
