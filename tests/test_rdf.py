@@ -145,7 +145,7 @@ def test_every_value_of_every_file_is_in_its_named_graph_and_in_the_merged_graph
                 chosen = set(merged.objects(s, p))
                 assert chosen and chosen == set(default.objects(s, p)), (source.name, path, value)
                 assert any(
-                    (s, p, o, g) in ds for o in chosen for g in ds.contexts() if g.identifier != doc.identifier
+                    (s, p, o, g) in ds for o in chosen for g in ds.graphs() if g.identifier != doc.identifier
                 ), f"{source.name}: {path} = {value!r} lost without another file saying otherwise"
     assert checked > 5000 and 0 < disagreed < checked / 50  # the samples do disagree, here and there
 
@@ -153,7 +153,7 @@ def test_every_value_of_every_file_is_in_its_named_graph_and_in_the_merged_graph
 def test_flattened_dataset_is_the_merged_graph_where_files_agree(tmp_path: Path, samples: Path):
     kg, ds = _dataset([SEEDS], tmp_path)
     flat = {t[:3] for t in ds.quads((None, None, None, None))}
-    assert flat == set(kg.rdf) and len(list(ds.contexts())) == 3
+    assert flat == set(kg.rdf) and len(list(ds.graphs())) == 3
 
     kg, ds = _dataset([SEEDS, samples], tmp_path)
     merged = set(kg.rdf)
