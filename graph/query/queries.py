@@ -27,6 +27,7 @@ import rdflib
 
 from graph.formats import ntriples as _ntriples
 from graph.model.merge import Corpus
+from graph.model.network import edge_count
 from graph.model.select import DateLike, _bound, _some, select
 from graph.rdf.mapping import PREFIXES
 from graph.read.identity import canonical_url, provider_domain, topic_key
@@ -449,8 +450,7 @@ class Queries:
         """
         c = self.corpus
         articles = c.articles.values()
-        edges = sum(bool(a.provider) + len(a.topics) + len(a.related) + len(a.images) for a in articles)
-        edges += sum(len(p.images) for p in c.providers.values())
+        edges = edge_count(c)
         by_provider = Counter(a.provider for a in articles if a.provider in c.providers)
         by_topic = Counter(t for a in articles for t in a.topics if t in c.topics)
         dates = [a.date_published for a in articles if a.date_published is not None]
