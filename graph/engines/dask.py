@@ -515,9 +515,9 @@ def _target(out: str | Any) -> tuple[Any, str]:
         folder = f"{root.rstrip('/')}/{PARTS_DIR}"
         fs.makedirs(folder, exist_ok=True)
         return fs, folder
-    folder = Path(text) / PARTS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return None, str(folder)
+    local = Path(text) / PARTS_DIR
+    local.mkdir(parents=True, exist_ok=True)
+    return None, str(local)
 
 
 def write_text(out: str | Any, name: str, text: str) -> None:

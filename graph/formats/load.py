@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -211,7 +211,7 @@ def _value(term: Node) -> Scalar:
     return text
 
 
-def _texts(terms: list[Node]) -> list[str]:
+def _texts(terms: Sequence[Node]) -> list[str]:
     return sorted(str(t) for t in terms)
 
 
@@ -246,7 +246,7 @@ class _Reader:
         return pairs
 
     @staticmethod
-    def single(desc: Description, p: rdflib.URIRef, fits: Callable[[Node], bool], key: str) -> tuple[Any, list]:
+    def single(desc: Description, p: rdflib.URIRef, fits: Callable[[Node], bool], key: str) -> tuple[Any, list[tuple[str, Scalar]]]:
         """The value of a one-valued field, and any further or ill-typed values (kept under ``key``)."""
         good = sorted((o for o in desc.get(p, ()) if fits(o)), key=str)
         rest = [(key, _value(o)) for o in desc.get(p, ()) if not fits(o)]
@@ -400,13 +400,14 @@ def corpus_from_graph(g: rdflib.Graph | Iterable[tuple[Node, Node, Node]]) -> Co
             continue
         said = [articles[main]] + [articles[i] for i in cited[path] if i != main]
         provs = [providers[a.provider] for a in said if a.provider in providers]
+        owners: list[Article | Provider] = [*said, *provs]
         files.append(
             FileRecords(
                 path,
                 articles=said,
                 providers=provs,
                 topics=[topics[t] for a in said for t in a.topics if t in topics],
-                images=[images[m] for x in (*said, *provs) for m in x.images if m in images],
+                images=[images[m] for x in owners for m in x.images if m in images],
             )
         )
     return Corpus(base, articles, providers, topics, images, files)
