@@ -41,7 +41,7 @@ import networkx as nx
 
 from graph.read.identity import canonical_url, provider_domain, topic_key
 
-__all__ = ["Selection", "degrees", "select"]
+__all__ = ["Selection", "date_bound", "degrees", "known_names", "select"]
 
 DateLike = dt.date | dt.datetime | str | None
 
@@ -88,8 +88,8 @@ def select(
         raise ValueError(f"depth must be 0 or more, not {depth}")
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"max_nodes must be 1 or more, not {max_nodes}")
-    lo = _bound(since, "since", start=True)
-    hi = _bound(until, "until", start=False)
+    lo = date_bound(since, "since", start=True)
+    hi = date_bound(until, "until", start=False)
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"since ({since}) is after until ({until})")
     notes: list[str] = []
@@ -204,7 +204,7 @@ def _find_topic(g: nx.MultiDiGraph, topic: str) -> str:
         if topic_key(str(d.get("label", ""))) == key:
             return n
     known = sorted(str(d.get("label", "")) for _, d in _of_kind(g, "topic"))
-    raise ValueError(f"no topic {topic!r} in the graph{_some(known)}")
+    raise ValueError(f"no topic {topic!r} in the graph{known_names(known)}")
 
 
 def _find_provider(g: nx.MultiDiGraph, provider: str) -> str:
@@ -221,7 +221,7 @@ def _find_provider(g: nx.MultiDiGraph, provider: str) -> str:
     if by_name is not None:
         return by_name
     known = sorted(str(d.get("domain", "")) for _, d in _of_kind(g, "provider"))
-    raise ValueError(f"no provider with domain or name {provider!r} in the graph{_some(known)}")
+    raise ValueError(f"no provider with domain or name {provider!r} in the graph{known_names(known)}")
 
 
 def _find_center(g: nx.MultiDiGraph, around: str) -> str:
@@ -235,7 +235,16 @@ def _find_center(g: nx.MultiDiGraph, around: str) -> str:
     raise ValueError(f"no article with URL {around!r} and no node with that IRI in the graph")
 
 
-def _some(names: list[str]) -> str:
+def known_names(names: list[str]) -> str:
+    """A few of the ``names`` a lookup knows, as an error message ends with them (empty when none).
+
+    >>> known_names(["AI", "Computer Vision"])
+    " (known: 'AI', 'Computer Vision')"
+    >>> known_names([str(i) for i in range(10)])
+    " (known: '0', '1', '2', '3', '4', '5', '6', '7', …)"
+    >>> known_names([])
+    ''
+    """
     if not names:
         return ""
     shown = ", ".join(repr(x) for x in names[:8])
@@ -258,8 +267,20 @@ def _neighbourhood(g: nx.MultiDiGraph, center: str, depth: int) -> list[str]:
     return sorted(seen)
 
 
-def _bound(value: DateLike, name: str, *, start: bool) -> str | None:
-    """A date bound as the ``YYYY-MM-DDTHH:MM:SSZ`` text articles carry (dates compare as text)."""
+def date_bound(value: DateLike, name: str, *, start: bool) -> str | None:
+    """A date bound as the ``YYYY-MM-DDTHH:MM:SSZ`` text articles carry (dates compare as text); ``None`` for none.
+
+    ``start`` picks the first moment of a bare year, month or day (for
+    ``since``), else the last (for ``until``); naive times are UTC, aware ones
+    are converted. ``name`` is the argument the error message names.
+
+    >>> date_bound("2021-12", "since", start=True), date_bound("2021-12", "until", start=False)
+    ('2021-12-01T00:00:00Z', '2021-12-31T23:59:59Z')
+    >>> date_bound("soon", "until", start=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: until: 'soon' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time
+    """
     if value is None:
         return None
     if isinstance(value, dt.datetime):

@@ -27,7 +27,7 @@ import rdflib
 
 from graph.formats import ntriples as _ntriples
 from graph.model.merge import Corpus
-from graph.model.select import DateLike, _bound, _some, select
+from graph.model.select import DateLike, date_bound, known_names, select
 from graph.rdf.mapping import PREFIXES
 from graph.read.identity import canonical_url, provider_domain, topic_key
 from graph.read.records import Article, Image, Provider, Topic
@@ -101,7 +101,7 @@ class Queries:
             if topic_key(t.label) == key:
                 return iri
         known = sorted(t.label for t in self.corpus.topics.values())
-        raise ValueError(f"no topic {topic!r} in the graph{_some(known)}")
+        raise ValueError(f"no topic {topic!r} in the graph{known_names(known)}")
 
     def _provider_iri(self, provider: str) -> str:
         """The IRI of a provider given by IRI, domain (any spelling) or name (any case), as ``select`` finds it."""
@@ -118,7 +118,7 @@ class Queries:
         if by_name is not None:
             return by_name
         known = sorted(p.domain for p in self.corpus.providers.values())
-        raise ValueError(f"no provider with domain or name {provider!r} in the graph{_some(known)}")
+        raise ValueError(f"no provider with domain or name {provider!r} in the graph{known_names(known)}")
 
     def _records(self, iris: Iterable[str]) -> list[Any]:
         return [r for r in (self._record(i) for i in iris) if r is not None]
@@ -156,7 +156,7 @@ class Queries:
         if provider is not None:
             provider_iri = self._provider_iri(provider)
             found = [a for a in found if a.provider == provider_iri]
-        lo, hi = _moment(_bound(since, "since", start=True)), _moment(_bound(until, "until", start=False))
+        lo, hi = _moment(date_bound(since, "since", start=True)), _moment(date_bound(until, "until", start=False))
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"since ({since}) is after until ({until})")
         if lo is not None or hi is not None:
