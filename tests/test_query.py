@@ -105,7 +105,7 @@ def test_related_goes_both_ways_and_deeper_with_depth(kg):
     two = [a.url for a in kg.related(times, depth=2)]
     assert two[:2] == [CAIXIN, XPENG] and len(two) == 3 and TIMES not in two
     assert kg.related(times, depth=0) == []
-    with pytest.raises(ValueError, match="not an article"):
+    with pytest.raises(ValueError, match="names a provider, not an article"):
         kg.related("technode.com")
 
 
@@ -291,3 +291,22 @@ def test_python_api_and_sparql_agree_on_a_generated_corpus(generated):
         assert {r.iri for r in kg.related(a, depth=2)} == {r.b for r in rows}
     n = kg.sparql("SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")[0].n
     assert n == len(kg.articles()) == kg.stats()["articles"]
+
+
+def test_subgraph_around_an_article_record(kg):
+    article = kg.articles()[0]
+    sub = kg.subgraph(around=article)
+    assert article.iri in sub.corpus.articles
+    assert sub.nx.number_of_nodes() == len(kg.subgraph(around=article.url).nx)
+    assert kg.subgraph(around=article.title.upper()).nx.number_of_nodes() == sub.nx.number_of_nodes()
+
+
+def test_every_method_that_takes_a_node_takes_a_record_iri_url_or_label(kg):
+    article, ai = kg.article(XPENG), kg.topics()[0]
+    for form in (article, article.iri, XPENG.replace("https://", "HTTPS://") + "#x", article.title.casefold()):
+        assert kg.article(form) == article
+        assert kg.related(form) == kg.related(article)
+        assert kg.path(form, "AI") == kg.path(article, ai)
+    for form in (ai, ai.iri, " ai "):
+        assert kg.articles(topic=form) == kg.articles(topic="AI")
+    assert kg.article(ai) is None and kg.article("no such thing") is None

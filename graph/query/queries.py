@@ -7,9 +7,13 @@
 comes in a stable order. Selectors (topic, provider, dates, neighbourhood) are
 those of ``newsgraph view``: :func:`graph.model.select.select`.
 
-Where a method takes a node, it may be a record, an IRI, an article's URL in
-any spelling that canonicalizes to one of its URLs, a provider's domain or
-name, or a topic's label in any case.
+Where a method takes a node (an article, provider, topic or image), it takes
+every form :class:`graph.model.resolve.Resolver` does: a record, an IRI, a URL
+(an article's in any spelling that canonicalizes to one of its URLs, a
+provider's site or domain), or a label (a topic's, a provider's name, an
+article's title) in any case, spacing and Unicode normalisation. An unknown
+name raises :class:`graph.model.resolve.UnknownNameError` (a ``ValueError``)
+with close matches suggested.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ import rdflib
 
 from graph.formats import ntriples as _ntriples
 from graph.model.merge import Corpus
-from graph.model.select import DateLike, date_bound, known_names, select
+from graph.model.resolve import Named, Resolver, UnknownNameError
+from graph.model.select import DateLike, date_bound, select
 from graph.rdf.mapping import PREFIXES
-from graph.read.identity import canonical_url, provider_domain, topic_key
 from graph.read.records import Article, Image, Provider, Topic
 from graph.store.embedded import Rows, memory_store, query
 
@@ -61,64 +65,14 @@ class Queries:
         return c.articles.get(iri) or c.providers.get(iri) or c.topics.get(iri) or c.images.get(iri)
 
     @cached_property
-    def _urls(self) -> dict[str, str]:
-        """Every URL an article is known by → its IRI."""
-        urls: dict[str, str] = {}
-        for iri, a in self.corpus.articles.items():
-            for url in a.urls:
-                urls.setdefault(url, iri)
-        return urls
+    def _resolver(self) -> Resolver:
+        """The one resolver of names (records, IRIs, URLs, labels) over this graph's records."""
+        c = self.corpus
+        return Resolver.of_records(c.articles, c.providers, c.topics, c.images)
 
-    def _iri(self, x: Record | str) -> str:
-        """The IRI of a node given as a record, IRI, URL, domain, name or label; ``ValueError`` if none."""
-        if isinstance(x, (Article, Provider, Topic, Image)):
-            if self._record(x.iri) is None:
-                raise ValueError(f"no {type(x).__name__.lower()} {x.iri!r} in the graph")
-            return x.iri
-        text = str(x).strip()
-        if self._record(text) is not None:
-            return text
-        found = self._urls.get(canonical_url(text))
-        if found:
-            return found
-        domain = provider_domain(text)
-        name = text.casefold()
-        for iri, p in self.corpus.providers.items():
-            if p.domain == domain or (p.name or "").casefold() == name:
-                return iri
-        key = topic_key(text)
-        for iri, t in self.corpus.topics.items():
-            if topic_key(t.label) == key:
-                return iri
-        raise ValueError(f"no node {x!r} in the graph (give a record, an IRI, a URL, a domain or a topic)")
-
-    def _topic_iri(self, topic: str) -> str:
-        """The IRI of a topic given by IRI or label (any case and spacing), as ``select`` finds it."""
-        if topic in self.corpus.topics:
-            return topic
-        key = topic_key(topic)
-        for iri, t in self.corpus.topics.items():
-            if topic_key(t.label) == key:
-                return iri
-        known = sorted(t.label for t in self.corpus.topics.values())
-        raise ValueError(f"no topic {topic!r} in the graph{known_names(known)}")
-
-    def _provider_iri(self, provider: str) -> str:
-        """The IRI of a provider given by IRI, domain (any spelling) or name (any case), as ``select`` finds it."""
-        if provider in self.corpus.providers:
-            return provider
-        domain = provider_domain(provider)
-        name = provider.strip().casefold()
-        by_name = None
-        for iri, p in self.corpus.providers.items():
-            if p.domain == domain:
-                return iri
-            if by_name is None and p.label.strip().casefold() == name:
-                by_name = iri
-        if by_name is not None:
-            return by_name
-        known = sorted(p.domain for p in self.corpus.providers.values())
-        raise ValueError(f"no provider with domain or name {provider!r} in the graph{known_names(known)}")
+    def _iri(self, x: Named, kind: str | None = None) -> str:
+        """The IRI of a node named as :class:`graph.model.resolve.Resolver` takes it; ``UnknownNameError`` if none."""
+        return self._resolver.resolve(x, kind)
 
     def _records(self, iris: Iterable[str]) -> list[Any]:
         return [r for r in (self._record(i) for i in iris) if r is not None]
@@ -151,11 +105,11 @@ class Queries:
         # The rules of graph.model.select.select, on the records (no scan of every node per call).
         found = list(self.corpus.articles.values())
         if topic is not None:
-            topic_iri = self._topic_iri(topic)
-            found = [a for a in found if topic_iri in a.topics]
+            topic_iris = set(self._resolver.resolve_all(topic, "topic", "topic"))
+            found = [a for a in found if not topic_iris.isdisjoint(a.topics)]
         if provider is not None:
-            provider_iri = self._provider_iri(provider)
-            found = [a for a in found if a.provider == provider_iri]
+            provider_iris = set(self._resolver.resolve_all(provider, "provider", "provider"))
+            found = [a for a in found if a.provider in provider_iris]
         lo, hi = _moment(date_bound(since, "since", start=True)), _moment(date_bound(until, "until", start=False))
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"since ({since}) is after until ({until})")
@@ -166,8 +120,8 @@ class Queries:
             found = [a for a in found if (a.type or "").casefold() == wanted]
         return _newest_first(found)
 
-    def article(self, url_or_iri: str) -> Article | None:
-        """The article with this IRI, or known by this URL in any spelling; ``None`` when absent.
+    def article(self, url_or_iri: Named) -> Article | None:
+        """The article named by its record, IRI, URL in any spelling or title (any case); ``None`` when absent.
 
         >>> from graph import build
         >>> kg = build(["seeds"])
@@ -176,12 +130,10 @@ class Queries:
         >>> kg.article("https://example.com/nothing") is None
         True
         """
-        text = url_or_iri.strip()
-        found = self.corpus.articles.get(text)
-        if found is None:
-            iri = self._urls.get(canonical_url(text))
-            found = self.corpus.articles.get(iri) if iri else None
-        return found
+        try:
+            return self.corpus.articles[self._iri(url_or_iri, "article")]
+        except UnknownNameError:
+            return None
 
     def providers(self) -> list[Provider]:
         """Every provider, by label (case-insensitive).
@@ -201,7 +153,7 @@ class Queries:
         """
         return sorted(self.corpus.topics.values(), key=lambda t: (t.label.casefold(), t.iri))
 
-    def related(self, article: Article | str, depth: int = 1) -> list[Article]:
+    def related(self, article: Named, depth: int = 1) -> list[Article]:
         """Articles within ``depth`` related-links of ``article`` (either direction), nearest then newest first.
 
         >>> from graph import build
@@ -213,9 +165,7 @@ class Queries:
         """
         if depth < 0:
             raise ValueError(f"depth must be 0 or more, not {depth}")
-        start = self._iri(article)
-        if start not in self.corpus.articles:
-            raise ValueError(f"{article!r} is not an article")
+        start = self._iri(article, "article")
         g = self.nx
         seen = {start}
         frontier = [start]
@@ -233,7 +183,7 @@ class Queries:
             frontier = ring
         return [a for ring in rings for a in ring]
 
-    def images(self, node: Article | Provider | str) -> list[Image]:
+    def images(self, node: Named) -> list[Image]:
         """The images of an article, or the logos of a provider.
 
         >>> from graph import build
@@ -247,7 +197,7 @@ class Queries:
         return []
 
     # -- analysis over networkx ------------------------------------------------------------------
-    def neighbors(self, node: Record | str, kind: str | None = None) -> list[Record]:
+    def neighbors(self, node: Named, kind: str | None = None) -> list[Record]:
         """The nodes linked to ``node`` by an edge either way, optionally of one ``kind``.
 
         Listed by kind (article, provider, topic, image), then label.
@@ -267,7 +217,7 @@ class Queries:
         records = [r for r in self._records(found) if kind is None or _kind(r) == kind]
         return sorted(records, key=_by_kind_label)
 
-    def path(self, a: Record | str, b: Record | str) -> list[Record] | None:
+    def path(self, a: Named, b: Named) -> list[Record] | None:
         """A shortest path from ``a`` to ``b`` (edges taken either way), as records; ``None`` if none.
 
         >>> from graph import build
@@ -380,11 +330,13 @@ class Queries:
     def subgraph(
         self,
         *,
-        topic: str | None = None,
-        provider: str | None = None,
+        topic: Named | Iterable[Named] | None = None,
+        provider: Named | Iterable[Named] | None = None,
         since: DateLike = None,
         until: DateLike = None,
-        around: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+        around: Named | None = None,
         depth: int = 1,
         max_nodes: int | None = None,
     ) -> Any:
@@ -406,9 +358,12 @@ class Queries:
             provider=provider,
             since=since,
             until=until,
+            kind=kind,
+            text=text,
             around=around,
             depth=depth,
             max_nodes=max_nodes,
+            resolver=self._resolver,
         )
         sub = self._new(_restrict(self.corpus, set(chosen.nodes)))
         sub.note = chosen.note
