@@ -21,6 +21,7 @@ from graph.model.merge import Corpus
 from graph.model.network import edge_count, edge_total, to_networkx
 from graph.model.report import RejectedFilesError, Report, make_report
 from graph.query.queries import Queries
+from graph.query.results import summary_html
 from graph.rdf.mapping import PREFIXES
 from graph.read.identity import DEFAULT_BASE
 from graph.store.embedded import open_store
@@ -105,6 +106,10 @@ class KnowledgeGraph(Queries):
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph: {counts_text(self.counts())}>"
+
+    def _repr_html_(self) -> str:
+        """The summary Jupyter shows: counts, date span, the top five providers and topics."""
+        return summary_html(self.stats(top=5))
 
 
 def counts_text(counts: Mapping[str, int]) -> str:

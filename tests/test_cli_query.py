@@ -87,3 +87,32 @@ def test_long_one_line_query_is_not_taken_for_a_file_name(capsys):
     query = "SELECT ?a WHERE { ?a a schema:NewsArticle } LIMIT 1 # " + "x" * 300
     assert main(["query", query, "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("a\n")
+
+
+def test_query_tsv_for_spreadsheets(capsys):
+    assert (
+        main(["query", "SELECT ?l WHERE { ?t a skos:Concept ; skos:prefLabel ?l } ORDER BY ?l", "--format", "tsv"]) == 0
+    )
+    assert capsys.readouterr().out == "l\nAI\nComputer Vision\n"
+
+
+def test_query_prefixes_lists_the_predeclared_prefixes(capsys):
+    assert main(["query", "--prefixes"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line.split()[1] for line in lines]
+    assert {"schema:", "skos:", "dcterms:", "xsd:", "prov:", "ng:"} <= set(names)
+    assert "PREFIX schema: <https://schema.org/>" in lines
+    assert main(["query"]) == 2 and "--prefixes" in capsys.readouterr().err
+
+
+def test_query_syntax_error_is_a_caret_under_the_place_and_exit_2(capsys):
+    query = "SELECT ?a WHERE { ?a a schema:NewsArticle . ?a shema:headline ?h }"
+    assert main(["query", query]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error at 1:" not in err  # not the parser's own words
+    first, line, caret = err.rstrip("\n").split("\n")
+    column = query.index("shema:") + 1
+    assert first.startswith(
+        f"newsgraph: error: SPARQL syntax error at line 1, column {column}: unknown prefix 'shema:'"
+    )
+    assert caret.index("^") == line.index("shema:")

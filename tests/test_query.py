@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -105,7 +106,7 @@ def test_related_goes_both_ways_and_deeper_with_depth(kg):
     two = [a.url for a in kg.related(times, depth=2)]
     assert two[:2] == [CAIXIN, XPENG] and len(two) == 3 and TIMES not in two
     assert kg.related(times, depth=0) == []
-    with pytest.raises(ValueError, match="not an article"):
+    with pytest.raises(ValueError, match="names a provider, not an article"):
         kg.related("technode.com")
 
 
@@ -291,3 +292,220 @@ def test_python_api_and_sparql_agree_on_a_generated_corpus(generated):
         assert {r.iri for r in kg.related(a, depth=2)} == {r.b for r in rows}
     n = kg.sparql("SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")[0].n
     assert n == len(kg.articles()) == kg.stats()["articles"]
+
+
+def test_subgraph_around_an_article_record(kg):
+    article = kg.articles()[0]
+    sub = kg.subgraph(around=article)
+    assert article.iri in sub.corpus.articles
+    assert sub.nx.number_of_nodes() == len(kg.subgraph(around=article.url).nx)
+    assert kg.subgraph(around=article.title.upper()).nx.number_of_nodes() == sub.nx.number_of_nodes()
+
+
+def test_every_method_that_takes_a_node_takes_a_record_iri_url_or_label(kg):
+    article, ai = kg.article(XPENG), kg.topics()[0]
+    for form in (article, article.iri, XPENG.replace("https://", "HTTPS://") + "#x", article.title.casefold()):
+        assert kg.article(form) == article
+        assert kg.related(form) == kg.related(article)
+        assert kg.path(form, "AI") == kg.path(article, ai)
+    for form in (ai, ai.iri, " ai "):
+        assert kg.articles(topic=form) == kg.articles(topic="AI")
+    assert kg.article(ai) is None and kg.article("no such thing") is None
+
+
+# -- issue 21: one or many, shared filters, tables, readable errors, hubs, named communities -------------
+
+
+@pytest.fixture(scope="module")
+def wired(tmp_path_factory: pytest.TempPathFactory) -> graph.KnowledgeGraph:
+    """60 articles, all about "News" (a hub), article i also about T<i> and T<i+1>: a chain of specific topics.
+
+    Articles 0-29 are published by robots.example and about Robots, 30-59 by food.example and about Cooking.
+    """
+    d = tmp_path_factory.mktemp("wired")
+    for i in range(60):
+        side, site = ("Robots", "robots.example") if i < 30 else ("Cooking", "food.example")
+        extra = f'excerpt: "Part {i} of the {side.upper()} story"\n'
+        write_article(
+            d,
+            f"{i:02d}.md",
+            _doc(
+                f"https://{site}/{i}",
+                f"Story {i}",
+                f"2022-0{1 + i // 10}-{1 + i % 10:02d}T10:00:00Z",
+                ["News", side, f"T{i}", f"T{i + 1}"],
+                provider=site,
+                extra=extra,
+            ),
+        )
+    return graph.build([d])
+
+
+def test_topic_and_provider_take_one_or_many(wired):
+    robots, cooking = wired.articles(topic="Robots"), wired.articles(topic="cooking")
+    both = wired.articles(topic=["Robots", wired.topics()[0]])  # topics()[0] is Cooking
+    assert len(robots) == len(cooking) == 30 and {a.iri for a in both} == {a.iri for a in robots + cooking}
+    assert wired.articles(provider=("robots.example",)) == robots
+    assert sum(wired.timeline("year", topic=["robots", "COOKING"]).values()) == 60
+    with pytest.raises(ValueError, match="non-empty"):
+        wired.articles(topic=[])
+
+
+def test_articles_and_timeline_share_their_filters(wired):
+    cases = [
+        {"topic": "T3"},
+        {"provider": "food.example", "since": "2022-02"},
+        {"until": "2022-01-05", "kind": "ARTICLE"},
+        {"text": "story 1"},  # the headline: Story 1, Story 10..19
+        {"text": "cooking STORY"},  # the abstract only
+        {"topic": ["T1", "T59"], "text": "robots"},
+    ]
+    for filters in cases:
+        found = wired.articles(**filters)
+        per_month = wired.timeline("month", **filters)
+        assert sum(per_month.values()) == len(found) > 0, filters
+    assert [a.title for a in wired.articles(text="story 1", until="2022-01-31")] == ["Story 1"]
+    assert len(wired.articles(text="cooking story")) == 30
+    assert wired.articles(kind="video") == [] and wired.timeline(kind="video") == {}
+
+
+def test_result_sets_are_lists_and_tables(wired):
+    found = wired.articles(topic="T3")
+    assert isinstance(found, list) and [a.title for a in found] == ["Story 3", "Story 2"]
+    assert found.columns == ("title", "published", "provider", "topics", "type", "url", "iri")
+    first = found.rows()[0]
+    assert first[0] == "Story 3" and first[2] == "robots.example" and "News" in first[3]
+    html = found._repr_html_()
+    assert html.count("<tr>") == 3 and "<th>title</th>" in html and "Story 3" in html
+    assert wired.topics().columns == ("label", "iri") and wired.providers().rows()[0][1] == "food.example"
+    assert wired.path("Story 0", "Story 2").columns == ("kind", "label", "iri")
+    assert wired.timeline("month").rows()[0] == (dt.date(2022, 1, 1), 10)
+    assert wired.central("topic", top=1, by="degree").rows()[0][:3] == ("topic", "News", 60.0)
+    assert "<b>KnowledgeGraph</b>: 60 articles" in wired._repr_html_() and "News (60)" in wired._repr_html_()
+
+
+def test_tables_escape_what_the_feed_wrote(tmp_path: Path):
+    write_article(tmp_path, "a.md", _doc("https://x.example/1", "<script>alert(1)</script> & co", "2022-01-01", []))
+    html = graph.build([tmp_path]).articles()._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+
+
+def test_result_sets_convert_to_pandas_and_polars(wired):
+    pandas, polars = pytest.importorskip("pandas"), pytest.importorskip("polars")
+    frame = wired.articles(provider="robots.example").to_pandas()
+    assert isinstance(frame, pandas.DataFrame) and frame.shape == (30, 7) and frame["title"].iloc[0] == "Story 29"
+    rows = wired.sparql("SELECT ?t (COUNT(?a) AS ?n) WHERE { ?a schema:about/skos:prefLabel ?t } GROUP BY ?t")
+    pl = rows.to_polars()
+    assert isinstance(pl, polars.DataFrame) and pl.columns == ["t", "n"] and pl.height == len(rows) == 64
+    assert rows.to_pandas().set_index("t")["n"]["News"] == 60
+    assert wired.communities().to_pandas()["size"].sum() == wired.nx.number_of_nodes()
+
+
+def test_conversion_without_the_extra_says_which_to_install(wired, monkeypatch: pytest.MonkeyPatch):
+    from graph.query.results import ExtraNotInstalled
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    monkeypatch.setitem(sys.modules, "polars", None)
+    with pytest.raises(ExtraNotInstalled, match=r'pip install "newsgraph\[pandas\]"'):
+        wired.articles().to_pandas()
+    with pytest.raises(ImportError, match=r'pip install "newsgraph\[polars\]"'):
+        wired.sparql("SELECT ?a WHERE { ?a a schema:NewsArticle }").to_polars()
+
+
+def test_sparql_result_iterates_as_rows_and_knows_its_columns(kg):
+    rows = kg.sparql("SELECT ?url ?title WHERE { ?a schema:url ?url ; schema:headline ?title } ORDER BY ?url")
+    assert rows.columns == ("url", "title") and len(rows) == 4
+    assert [tuple(r) for r in rows] == rows.rows() and rows[0].url == rows[0][0] == rows.rows()[0][0]
+    assert "<th>url</th>" in rows._repr_html_()
+    assert kg.sparql("ASK { ?a a schema:NewsArticle }") is True
+
+
+def test_a_sparql_syntax_error_says_what_was_expected_where_with_a_caret(kg):
+    from graph.query.sparql import SparqlSyntaxError
+
+    with pytest.raises(SparqlSyntaxError) as e:
+        kg.sparql("SELECT ?a WHERE {\n  ?a a schema:NewsArticle .\n  ?a schema:headline ?h\n")
+    message = str(e.value)
+    first, line, caret = message.split("\n")
+    assert first.startswith("SPARQL syntax error at line 4, column 1: expected ")
+    assert "[" not in first and "\\u{" not in first  # no grammar dump
+    assert (e.value.line, e.value.column) == (4, 1) and caret.strip() == "^"
+    with pytest.raises(ValueError, match=r"line 1, column 26: unknown prefix 'schem:'") as e:
+        kg.sparql("SELECT ?a WHERE { ?a a   schem:NewsArticle }")
+    first, line, caret = str(e.value).split("\n")
+    assert line.strip() == "SELECT ?a WHERE { ?a a   schem:NewsArticle }"
+    assert caret.index("^") == line.index("schem:") and "predeclared: dcterms" in first
+
+
+def test_path_avoids_hubs_and_says_which(tmp_path: Path):
+    for i in range(60):  # every article about News; article i also about T<i> and T<i+1>: a chain
+        topics = ["News", f"T{i}", f"T{i + 1}"]
+        write_article(tmp_path, f"{i:02d}.md", _doc(f"https://x.example/{i}", f"Story {i}", "2022-01-01", topics))
+    chain = graph.build([tmp_path])
+    assert [t.label for t in chain.hubs()] == ["News"]
+    plain = chain.path("Story 0", "Story 3", avoid_hubs=False)
+    assert [r.label for r in plain] == ["Story 0", "News", "Story 3"] and list(plain.avoided) == []
+    around = chain.path("Story 0", "Story 3")
+    assert [r.label for r in around] == ["Story 0", "T1", "Story 1", "T2", "Story 2", "T3", "Story 3"]
+    assert [r.label for r in around.avoided] == ["News"] and [r.label for r in around.hubs] == ["News"]
+    assert [r.label for r in chain.path("News", "Story 5")] == ["News", "Story 5"]  # a hub at an end is fine
+
+
+def test_a_topic_on_every_article_is_a_hub_and_others_are_not(wired):
+    assert [t.label for t in wired.hubs()] == ["News"]  # Robots, Cooking and the providers have half the articles
+
+
+def test_path_goes_through_a_hub_when_there_is_no_other_way(tmp_path: Path):
+    for i in range(12):
+        write_article(tmp_path, f"{i}.md", _doc(f"https://x.example/{i}", f"S{i}", "2022-01-01", ["Hub"]))
+    kg = graph.build([tmp_path])
+    assert [t.label for t in kg.hubs()] == ["Hub"]
+    path = kg.path("S0", "S1")
+    assert [r.label for r in path] == ["S0", "Hub", "S1"] and list(path.avoided) == []
+
+
+def test_hub_threshold_is_robust_to_the_hubs_themselves():
+    from graph.query.queries import hub_threshold
+
+    articles = [3] * 1000 + [4] * 500  # the many ordinary nodes set the scale ...
+    assert hub_threshold(articles + [1500]) == hub_threshold(articles + [1500] * 5) < 30  # ... not the hubs
+    assert hub_threshold([1, 1, 2]) >= 10  # a small graph has no hubs below the floor
+
+
+def test_communities_have_names_sizes_and_members(wired):
+    groups = wired.communities()
+    assert sum(c.size for c in groups) == wired.nx.number_of_nodes()
+    assert all(c.size == len(c) for c in groups)  # no kind filter: every member listed
+    names = [c.name for c in groups]
+    assert all(names) and len(set(names)) == len(names)
+    robots = [c for c in groups if "Robots" in c.name or "robots.example" in c.name]
+    assert robots and all(c.topics or c.providers for c in groups)
+    assert [(c.name, c.size, [m.iri for m in c]) for c in wired.communities()] == [
+        (c.name, c.size, [m.iri for m in c]) for c in groups
+    ]  # a fixed seed: the same every run
+    assert wired.communities().columns == ("name", "size", "articles", "topics", "providers")
+    assert sum(c.articles for c in groups) == 60
+
+
+def test_central_ranks_with_top_and_samples_betweenness_on_large_graphs(wired):
+    from graph.util.progress import Feedback
+
+    exact = wired.central(kind=None, top=3, by="betweenness")
+    out = io.StringIO()
+    sampled = wired.central(kind=None, top=3, by="betweenness", exact_up_to=10, feedback=Feedback(stream=out, bar=True))
+    assert exact[0][0].label == sampled[0][0].label == "News"
+    assert "betweenness" in out.getvalue()  # the progress bar was drawn
+    again = wired.central(kind=None, top=3, by="betweenness", exact_up_to=10, feedback=Feedback(level=0))
+    assert again == sampled  # a fixed seed
+    assert len(wired.central("article", top=5)) == 5 and wired.central(k=2) == wired.central(top=2)
+
+
+def test_every_public_query_method_has_a_doctest():
+    import inspect
+
+    from graph.query.queries import Queries
+
+    methods = [n for n, f in inspect.getmembers(Queries) if not n.startswith("_") and callable(f)]
+    assert len(methods) > 15
+    missing = [n for n in methods if ">>>" not in (inspect.getdoc(getattr(Queries, n)) or "")]
+    assert missing == []

@@ -91,7 +91,7 @@ def test_unknown_names_and_bad_values_are_clear_errors(g):
         select(g, topic="robots")
     with pytest.raises(ValueError, match="no provider with domain or name 'nope.com'"):
         select(g, provider="nope.com")
-    with pytest.raises(ValueError, match="no article with URL"):
+    with pytest.raises(ValueError, match="no node .https://example.com/missing. in the graph"):
         select(g, around="https://example.com/missing")
     with pytest.raises(ValueError, match="since: 'yesterday' is not a date"):
         select(g, since="yesterday")
@@ -113,3 +113,91 @@ def test_degrees_are_networkx_degrees_in_the_graph_and_within_a_part(g):
     assert degrees(g) == dict(g.degree)
     part = set(list(g)[::2])
     assert degrees(g, part) == dict(g.subgraph(part).degree)
+
+
+# -- one resolver for every way of naming a node ------------------------------------------------------
+
+from conftest import write_article  # noqa: E402
+
+from graph.model.resolve import AmbiguousNameError, Resolver, UnknownNameError, name_key  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def accents(tmp_path_factory: pytest.TempPathFactory) -> graph.KnowledgeGraph:
+    """Labels written composed (NFC) in the files; two articles share a title."""
+    d = tmp_path_factory.mktemp("accents")
+    for i, (title, topic) in enumerate([("Le café", "Café"), ("Le café", "Café"), ("Ökonomie", "Straße")]):
+        write_article(
+            d,
+            f"{i}.md",
+            f'---\ntitle: "{title}"\nwebUrl: "https://zeitung.example/{i}"\n'
+            f"provider:\n  domain: zeitung.example\n  name: Die Zeitung\ntopics:\n  - {topic}\n---\n",
+        )
+    return graph.build([d])
+
+
+def test_every_form_of_a_name_resolves_to_the_same_node(g):
+    kg = graph.build(["seeds"])
+    by_graph, by_records = Resolver.of_graph(g), kg._resolver
+    article = kg.article(XPENG)
+    forms = [article, article.iri, "HTTPS://TechNode.COM:443" + XPENG[len("https://technode.com") :]]
+    forms += [XPENG + "?utm_source=x#top"]
+    forms += [f"  {article.title.upper()} "]
+    for form in forms:
+        assert by_graph.resolve(form) == by_records.resolve(form) == article.iri, form
+    provider = kg.providers()[1]
+    for form in (provider, provider.iri, "WWW.TechNode.com", "https://technode.com/", "technode"):
+        assert by_graph.resolve(form) == by_records.resolve(form) == provider.iri, form
+    assert by_graph.resolve("https://technode.com/some/page", "provider") == provider.iri  # a URL on its site
+    with pytest.raises(UnknownNameError):
+        by_graph.resolve("https://technode.com/some/page")  # but no article: not silently the provider
+
+
+def test_labels_match_in_any_case_and_unicode_normalisation(accents):
+    r = Resolver.of_graph(accents.nx)
+    cafe = r.resolve("Café", "topic")
+    assert r.resolve("CAFE\u0301", "topic") == r.resolve(" café ", "topic") == cafe  # decomposed, any case
+    assert r.resolve("STRASSE", "topic") == r.resolve("straße", "topic")  # case folding, ß = ss
+    assert r.resolve("o\u0308konomie", "article") == accents.articles(topic="Straße")[0].iri
+    assert name_key("Cafe\u0301") == name_key("café")
+    assert [a.title for a in accents.articles(topic="CAFE\u0301")] == ["Le café", "Le café"]
+    assert r.resolve("die zeitung") == r.resolve("zeitung.example")
+
+
+def test_a_label_two_nodes_share_is_ambiguous_and_lists_them(accents):
+    with pytest.raises(AmbiguousNameError, match="'Le café' is the label of 2 articles") as e:
+        Resolver.of_graph(accents.nx).resolve("Le café")
+    assert len(e.value.candidates) == 2 and isinstance(e.value, ValueError) and isinstance(e.value, LookupError)
+
+
+def test_unknown_names_are_lookup_errors_with_close_matches(g):
+    r = Resolver.of_graph(g)
+    with pytest.raises(UnknownNameError, match=r"no topic 'Computer Visoin' .*did you mean 'Computer Vision'\?") as e:
+        select(g, topic="Computer Visoin")
+    assert isinstance(e.value, LookupError) and isinstance(e.value, ValueError)
+    assert e.value.suggestions == ("Computer Vision",)
+    with pytest.raises(UnknownNameError, match="did you mean 'TechNode'"):
+        r.resolve("TecNode", "provider")
+    with pytest.raises(UnknownNameError, match="names a topic, not an article"):
+        r.resolve("AI", "article")
+    with pytest.raises(TypeError, match="not by int 3"):
+        r.resolve(3)  # type: ignore[arg-type]
+
+
+def test_a_record_of_another_graph_or_kind_is_refused(g, accents):
+    r = Resolver.of_graph(g)
+    with pytest.raises(UnknownNameError, match="no topic .* in the graph"):
+        r.resolve(accents.topics()[0])
+    with pytest.raises(UnknownNameError, match="names a topic, not a provider"):
+        r.resolve(graph.build(["seeds"]).topics()[0], "provider")
+
+
+def test_around_takes_a_record_or_a_label_and_topics_take_a_list(g):
+    kg = graph.build(["seeds"])
+    article = kg.article(XPENG)
+    assert select(g, around=article) == select(g, around=XPENG) == select(g, around=article.title.lower())
+    assert select(g, around="computer vision", depth=1) == select(g, around=kg.topics()[1], depth=1)
+    both = select(g, topic=["AI", kg.topics()[1]])  # about either
+    either = set(_titles(g, select(g, topic="AI"))) | set(_titles(g, select(g, topic="computer vision")))
+    assert set(_titles(g, both)) == either
+    assert _titles(g, select(g, provider=["technode.com", "The Times"])) == ["Chinese man ", "Xpeng Motors"]

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graph.kg import KnowledgeGraph, build, counts_text, open_graph
+from graph.query.sparql import prefix_lines, run
 from graph.read.identity import DEFAULT_BASE
-from graph.store.embedded import Rows, open_store, query
+from graph.store.embedded import Rows, open_store
 
 __all__ = ["add_parsers", "format_rows", "format_stats"]
 
-_FORMATS = ("table", "csv", "json")
+_FORMATS = ("table", "csv", "tsv", "json")
 _WIDTH = 60
 
 
@@ -34,11 +35,21 @@ def add_parsers(sub: Any) -> None:
     >>> args = p.parse_args(["query", "ASK {}", "--store", "store", "--format", "json"])
     >>> args.command, args.query, args.store, args.format, args.paths
     ('query', 'ASK {}', 'store', 'json', [])
+    >>> p.parse_args(["query", "--prefixes"]).prefixes
+    True
     """
-    q = sub.add_parser("query", help="run a SPARQL query and print the result")
-    q.add_argument("query", metavar="QUERY_OR_FILE", help="a SPARQL query, or a file holding one ('-': stdin)")
+    q = sub.add_parser(
+        "query",
+        help="run a SPARQL query and print the result",
+        description="Run a SPARQL query on the graph. The prefixes schema, skos, dcterms, xsd, prov, rdf, rdfs and "
+        "ng (the project vocabulary) are predeclared: --prefixes lists them. A syntax error says where (exit 2).",
+    )
+    q.add_argument(
+        "query", nargs="?", metavar="QUERY_OR_FILE", help="a SPARQL query, or a file holding one ('-': stdin)"
+    )
     _source_arguments(q)
     q.add_argument("--format", choices=_FORMATS, default="table", help="output format (default: table)")
+    q.add_argument("--prefixes", action="store_true", help="list the predeclared prefixes (as PREFIX lines) and exit")
     q.set_defaults(run=_query)
     s = sub.add_parser("stats", help="print counts per kind, top providers and topics, and the date span")
     _source_arguments(s)
@@ -80,9 +91,14 @@ def _query_text(arg: str) -> str:
 
 
 def _query(args: argparse.Namespace) -> int:
+    if args.prefixes:
+        sys.stdout.write("".join(line + "\n" for line in prefix_lines()))
+        return 0
+    if args.query is None:
+        raise ValueError("give a query (or a file holding one, '-' for stdin), or --prefixes")
     text = _query_text(args.query)
     if args.store and not args.paths:
-        result = query(open_store(args.store), text)  # no need to read the records back
+        result = run(open_store(args.store), text)  # no need to read the records back
     else:
         result = _graph(args).sparql(text)
     format_rows(result, args.format, sys.stdout)
@@ -114,7 +130,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dt.date, dt.datetime)):
-        return _json_value(value)
+        return str(_json_value(value))
     return str(value)
 
 
@@ -124,7 +140,7 @@ def _cell(value: Any) -> str:
 
 
 def format_rows(result: Rows | bool, fmt: str, out: TextIO) -> None:
-    """Write a query result as an aligned ``table``, ``csv`` or ``json``.
+    """Write a query result as an aligned ``table``, ``csv``, ``tsv`` or ``json``.
 
     >>> import sys
     >>> format_rows(Rows(["name", "n"], [("TechNode", 1), ("The Times", 12)]), "table", sys.stdout)
@@ -133,6 +149,9 @@ def format_rows(result: Rows | bool, fmt: str, out: TextIO) -> None:
     TechNode  | 1
     The Times | 12
     (2 rows)
+    >>> format_rows(Rows(["name", "n"], [("The\tTimes", 12)]), "tsv", sys.stdout)
+    name	n
+    The Times	12
     >>> format_rows(True, "json", sys.stdout)
     true
     """
@@ -145,6 +164,9 @@ def format_rows(result: Rows | bool, fmt: str, out: TextIO) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.columns)
         writer.writerows([_text(v) for v in row] for row in result)
+    elif fmt == "tsv":  # tab-separated values: tabs and line breaks inside a value become spaces
+        out.write("\t".join(result.columns) + "\n")
+        out.writelines("\t".join(" ".join(_text(v).split()) for v in row) + "\n" for row in result)
     else:
         cells = [[_cell(v) for v in row] for row in result]
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(result.columns)]

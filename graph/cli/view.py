@@ -38,7 +38,7 @@ def add_parsers(sub: Any) -> None:
     v.add_argument("--provider", metavar="DOMAIN", help="articles of this provider (its domain or name)")
     v.add_argument("--since", metavar="DATE", help="articles published on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD)")
     v.add_argument("--until", metavar="DATE", help="articles published on or before DATE (the whole day, month…)")
-    v.add_argument("--around", metavar="URL_OR_IRI", help="only the neighbourhood of this article URL or node IRI")
+    v.add_argument("--around", metavar="NODE", help="only the neighbourhood of this node (a URL, an IRI or a label)")
     v.add_argument("--depth", type=int, default=None, metavar="N", help="with --around: how many hops (default: 1)")
     v.add_argument(
         "--max-nodes",

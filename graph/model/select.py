@@ -7,25 +7,31 @@ It reads only the node attributes :mod:`graph.model.network` sets (``kind``,
 
 The rules:
 
-* ``topic``, ``provider``, ``since`` and ``until`` filter *articles* (all of
-  them must hold). An article passes ``topic`` when it is about that topic
-  (label in any case and spacing, or the topic's IRI); ``provider`` when its
-  publisher has that domain (any case, ``www.`` or not), that name (any case)
-  or that IRI; ``since``/``until`` when it has a date in the range (both ends
+* ``topic``, ``provider``, ``since``, ``until``, ``kind`` and ``text`` filter
+  *articles* (all of them must hold). ``topic`` and ``provider`` take one name
+  or a list (an article passes when it is about any of the topics, published by
+  any of the providers); names are resolved by
+  :class:`graph.model.resolve.Resolver` (a record, an IRI, a label in any case,
+  spacing or Unicode normalisation, a provider's domain in any spelling or its
+  name). ``since``/``until`` keep articles with a date in the range (both ends
   included; a bare date covers its whole day, ``2021-12`` its month, ``2021``
-  its year; naive times are UTC). The selection is the articles that pass and
-  the providers, topics and images they link to.
-* ``around`` (an article's URL in any spelling that canonicalizes to one of its
-  URLs, or any node's IRI) keeps only the nodes within ``depth`` hops of that
-  node, edges taken in either direction; filters then apply inside that
-  neighbourhood, and the centre is always kept.
+  its year; naive times are UTC). ``kind`` is the feed's type (``article``,
+  ``video``: any case), ``text`` a phrase the headline or abstract contains (any
+  case). The selection is the articles that pass and the providers, topics and
+  images they link to.
+* ``around`` (a node named any way the resolver takes: an article's URL in any
+  spelling, an IRI, a record, a label) keeps only the nodes within ``depth``
+  hops of that node, edges taken in either direction; filters then apply inside
+  that neighbourhood, and the centre is always kept.
 * ``max_nodes`` keeps the most connected nodes (degree inside the selection;
   ties go to topics, then providers, articles and images, then by IRI; the
   centre always stays) and the ``note`` says what was
   left out.
 
-Unknown topics, providers or centres and unreadable dates raise
-``ValueError`` with a message meant for the user.
+Unknown topics, providers or centres raise
+:class:`graph.model.resolve.UnknownNameError` (a ``ValueError`` and
+``LookupError``) with close matches suggested; unreadable dates a
+``ValueError``; each with a message meant for the user.
 """
 
 from __future__ import annotations
@@ -39,9 +45,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.read.identity import canonical_url, provider_domain, topic_key
+from graph.model.resolve import Named, Resolver, name_key
 
-__all__ = ["Selection", "degrees", "select"]
+__all__ = ["Selection", "date_bound", "degrees", "known_names", "matches_text", "select"]
 
 DateLike = dt.date | dt.datetime | str | None
 
@@ -61,17 +67,23 @@ class Selection:
 
 
 def select(
-    g: nx.MultiDiGraph,
+    g: nx.MultiDiGraph[str],
     *,
-    topic: str | None = None,
-    provider: str | None = None,
+    topic: Named | Iterable[Named] | None = None,
+    provider: Named | Iterable[Named] | None = None,
     since: DateLike = None,
     until: DateLike = None,
-    around: str | None = None,
+    kind: str | None = None,
+    text: str | None = None,
+    around: Named | None = None,
     depth: int = 1,
     max_nodes: int | None = None,
+    resolver: Resolver | None = None,
 ) -> Selection:
     """Choose the nodes of ``g`` to show: see the module's docstring for the rules.
+
+    ``resolver`` (one made by :meth:`Resolver.of_graph` over ``g``, kept
+    between calls) saves indexing the graph's names again.
 
     >>> from graph import build
     >>> g = build(["seeds"]).nx
@@ -88,27 +100,34 @@ def select(
         raise ValueError(f"depth must be 0 or more, not {depth}")
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"max_nodes must be 1 or more, not {max_nodes}")
-    lo = _bound(since, "since", start=True)
-    hi = _bound(until, "until", start=False)
+    lo = date_bound(since, "since", start=True)
+    hi = date_bound(until, "until", start=False)
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"since ({since}) is after until ({until})")
     notes: list[str] = []
 
+    names = resolver if resolver is not None else Resolver.of_graph(g)
     center: str | None = None
     if around is not None:
-        center = _find_center(g, around)
+        center = names.resolve(around)
         candidates = set(_neighbourhood(g, center, depth))
     else:
         candidates = set(g)
 
-    filtered = topic is not None or provider is not None or lo is not None or hi is not None
+    filtered = any(x is not None for x in (topic, provider, lo, hi, kind, text))
     if filtered:
-        topic_iri = _find_topic(g, topic) if topic is not None else None
-        provider_iri = _find_provider(g, provider) if provider is not None else None
+        topics = set(names.resolve_all(topic, "topic", "topic")) if topic is not None else None
+        providers = set(names.resolve_all(provider, "provider", "provider")) if provider is not None else None
+        wanted = kind.strip().casefold() if kind is not None else None
+        phrase = name_key(text) if text is not None else None
+        attrs = g.nodes
         articles = [
             n
             for n in candidates
-            if g.nodes[n].get("kind") == "article" and _passes(g, n, topic_iri, provider_iri, lo, hi)
+            if attrs[n].get("kind") == "article"
+            and _passes(g, n, topics, providers, lo, hi)
+            and (wanted is None or str(attrs[n].get("type") or "").casefold() == wanted)
+            and (phrase is None or matches_text(phrase, attrs[n].get("title"), attrs[n].get("excerpt")))
         ]
         chosen = set(articles)
         for a in articles:
@@ -116,14 +135,14 @@ def select(
         if center is not None:
             chosen.add(center)
         if not articles:
-            notes.append("no article matches " + _describe(topic, provider, since, until))
+            notes.append("no article matches " + _describe(topic, provider, since, until, kind, text))
     else:
         chosen = candidates
 
     if max_nodes is not None and len(chosen) > max_nodes:
         degree = degrees(g, chosen if len(chosen) != len(g) else None)
         tie = {k: i for i, k in enumerate(_TIE_ORDER)}
-        attrs = g._node  # each node's attributes: a plain dictionary in a graph, a view in a subgraph view
+        attrs = g._node  # type: ignore[attr-defined]  # each node's attributes: a plain dictionary in a graph, a view in a subgraph view
         kept = set(  # the first max_nodes of the ranking (what sorting everything and cutting gives)
             heapq.nsmallest(
                 max_nodes, chosen, key=lambda n: (n != center, -degree[n], tie.get(attrs[n].get("kind"), len(tie)), n)
@@ -138,7 +157,7 @@ def select(
     return Selection(nodes=sorted(chosen), note="; ".join(notes) or None)
 
 
-def degrees(g: nx.MultiDiGraph, within: set[str] | None = None) -> dict[str, int]:
+def degrees(g: nx.MultiDiGraph[str], within: set[str] | None = None) -> dict[str, int]:
     """Each node's degree (edges in and out), counting only edges between nodes of ``within`` if given.
 
     ``g.degree`` as a dictionary, several times faster on a large graph (it
@@ -148,7 +167,7 @@ def degrees(g: nx.MultiDiGraph, within: set[str] | None = None) -> dict[str, int
     >>> degrees(g), degrees(g, {"a", "b"})
     ({'a': 2, 'b': 3, 'c': 1}, {'a': 2, 'b': 2})
     """
-    succ, pred = g._succ, g._pred  # plain dictionaries in a graph (filtered views in a subgraph view)
+    succ, pred = g._succ, g._pred  # type: ignore[attr-defined]  # plain dictionaries in a graph (filtered views in a subgraph view)
     multi = g.is_multigraph()
     nodes = g if within is None else [n for n in g if n in within]
     out: dict[str, int] = {}
@@ -165,84 +184,72 @@ def _kinds(counts: Counter[str]) -> str:
     return ", ".join(f"{counts[k]:,} {k if counts[k] == 1 else k + 's'}" for k in order)
 
 
-def _describe(topic: str | None, provider: str | None, since: DateLike, until: DateLike) -> str:
+def matches_text(phrase: str, *fields: str | None) -> bool:
+    """Whether any of ``fields`` (a headline, an abstract) contains ``phrase``, compared as :func:`name_key` folds.
+
+    ``phrase`` is given folded already (``name_key(text)``), so a search folds it once.
+
+    >>> matches_text(name_key("FACIAL  recognition"), "Xpeng fined for facial recognition breach", None)
+    True
+    >>> matches_text(name_key("robots"), "Xpeng fined", "A watchdog")
+    False
+    """
+    return any(field and phrase in name_key(field) for field in fields)
+
+
+def _describe(
+    topic: object, provider: object, since: DateLike, until: DateLike, kind: str | None, text: str | None
+) -> str:
     parts = []
-    if topic is not None:
-        parts.append(f"topic {topic!r}")
-    if provider is not None:
-        parts.append(f"provider {provider!r}")
+    for name, value in (("topic", topic), ("provider", provider)):
+        if isinstance(value, str):
+            parts.append(f"{name} {value!r}")
+        elif value is not None:
+            label = getattr(value, "label", None)
+            values = [label] if label is not None else [getattr(v, "label", v) for v in value]  # type: ignore[attr-defined]
+            parts.append(f"{name} " + " or ".join(repr(v) for v in values))
     if since is not None:
         parts.append(f"since {since}")
     if until is not None:
         parts.append(f"until {until}")
+    if kind is not None:
+        parts.append(f"kind {kind!r}")
+    if text is not None:
+        parts.append(f"text {text!r}")
     return ", ".join(parts)
 
 
 def _passes(
-    g: nx.MultiDiGraph, n: str, topic_iri: str | None, provider_iri: str | None, lo: str | None, hi: str | None
+    g: nx.MultiDiGraph[str], n: str, topics: set[str] | None, providers: set[str] | None, lo: str | None, hi: str | None
 ) -> bool:
     if lo is not None or hi is not None:
         date = g.nodes[n].get("date")
         if date is None or (lo is not None and date < lo) or (hi is not None and date > hi):
             return False
-    if topic_iri is not None and not g.has_edge(n, topic_iri, "about"):
+    if topics is not None and not any(g.has_edge(n, t, "about") for t in topics):
         return False
-    if provider_iri is not None and not g.has_edge(n, provider_iri, "publisher"):
+    if providers is not None and not any(g.has_edge(n, p, "publisher") for p in providers):
         return False
     return True
 
 
-def _of_kind(g: nx.MultiDiGraph, kind: str) -> Iterable[tuple[str, dict]]:
-    return ((n, d) for n, d in g.nodes(data=True) if d.get("kind") == kind)
+def known_names(names: list[str]) -> str:
+    """A few of the ``names`` a lookup knows, as an error message ends with them (empty when none).
 
-
-def _find_topic(g: nx.MultiDiGraph, topic: str) -> str:
-    if g.nodes.get(topic, {}).get("kind") == "topic":
-        return topic
-    key = topic_key(topic)
-    for n, d in _of_kind(g, "topic"):
-        if topic_key(str(d.get("label", ""))) == key:
-            return n
-    known = sorted(str(d.get("label", "")) for _, d in _of_kind(g, "topic"))
-    raise ValueError(f"no topic {topic!r} in the graph{_some(known)}")
-
-
-def _find_provider(g: nx.MultiDiGraph, provider: str) -> str:
-    if g.nodes.get(provider, {}).get("kind") == "provider":
-        return provider
-    domain = provider_domain(provider)
-    name = provider.strip().casefold()
-    by_name = None
-    for n, d in _of_kind(g, "provider"):
-        if provider_domain(str(d.get("domain", ""))) == domain:
-            return n
-        if by_name is None and str(d.get("label", "")).strip().casefold() == name:
-            by_name = n
-    if by_name is not None:
-        return by_name
-    known = sorted(str(d.get("domain", "")) for _, d in _of_kind(g, "provider"))
-    raise ValueError(f"no provider with domain or name {provider!r} in the graph{_some(known)}")
-
-
-def _find_center(g: nx.MultiDiGraph, around: str) -> str:
-    text = around.strip()
-    if text in g:
-        return text
-    url = canonical_url(text)
-    for n, d in _of_kind(g, "article"):
-        if d.get("url") == url or url in d.get("urls", ()):
-            return n
-    raise ValueError(f"no article with URL {around!r} and no node with that IRI in the graph")
-
-
-def _some(names: list[str]) -> str:
+    >>> known_names(["AI", "Computer Vision"])
+    " (known: 'AI', 'Computer Vision')"
+    >>> known_names([str(i) for i in range(10)])
+    " (known: '0', '1', '2', '3', '4', '5', '6', '7', …)"
+    >>> known_names([])
+    ''
+    """
     if not names:
         return ""
     shown = ", ".join(repr(x) for x in names[:8])
     return f" (known: {shown}{', …' if len(names) > 8 else ''})"
 
 
-def _neighbourhood(g: nx.MultiDiGraph, center: str, depth: int) -> list[str]:
+def _neighbourhood(g: nx.MultiDiGraph[str], center: str, depth: int) -> list[str]:
     seen = {center}
     frontier = [center]
     for _ in range(depth):
@@ -258,8 +265,20 @@ def _neighbourhood(g: nx.MultiDiGraph, center: str, depth: int) -> list[str]:
     return sorted(seen)
 
 
-def _bound(value: DateLike, name: str, *, start: bool) -> str | None:
-    """A date bound as the ``YYYY-MM-DDTHH:MM:SSZ`` text articles carry (dates compare as text)."""
+def date_bound(value: DateLike, name: str, *, start: bool) -> str | None:
+    """A date bound as the ``YYYY-MM-DDTHH:MM:SSZ`` text articles carry (dates compare as text); ``None`` for none.
+
+    ``start`` picks the first moment of a bare year, month or day (for
+    ``since``), else the last (for ``until``); naive times are UTC, aware ones
+    are converted. ``name`` is the argument the error message names.
+
+    >>> date_bound("2021-12", "since", start=True), date_bound("2021-12", "until", start=False)
+    ('2021-12-01T00:00:00Z', '2021-12-31T23:59:59Z')
+    >>> date_bound("soon", "until", start=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: until: 'soon' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or an ISO date-time
+    """
     if value is None:
         return None
     if isinstance(value, dt.datetime):

@@ -7,9 +7,13 @@
 comes in a stable order. Selectors (topic, provider, dates, neighbourhood) are
 those of ``newsgraph view``: :func:`graph.model.select.select`.
 
-Where a method takes a node, it may be a record, an IRI, an article's URL in
-any spelling that canonicalizes to one of its URLs, a provider's domain or
-name, or a topic's label in any case.
+Where a method takes a node (an article, provider, topic or image), it takes
+every form :class:`graph.model.resolve.Resolver` does: a record, an IRI, a URL
+(an article's in any spelling that canonicalizes to one of its URLs, a
+provider's site or domain), or a label (a topic's, a provider's name, an
+article's title) in any case, spacing and Unicode normalisation. An unknown
+name raises :class:`graph.model.resolve.UnknownNameError` (a ``ValueError``)
+with close matches suggested.
 """
 
 from __future__ import annotations
@@ -24,17 +28,21 @@ from typing import Any
 import networkx as nx
 import pyoxigraph
 import rdflib
+from networkx import Graph, MultiDiGraph
 
 from graph.formats import ntriples as _ntriples
 from graph.model.merge import Corpus
 from graph.model.network import edge_count
-from graph.model.select import DateLike, _bound, _some, select
+from graph.model.resolve import Named, Resolver, UnknownNameError, name_key
+from graph.model.select import DateLike, date_bound, degrees, matches_text, select
+from graph.query.results import Communities, Community, PathResult, Ranking, Records, SparqlResult, Timeline
+from graph.query.sparql import run
 from graph.rdf.mapping import PREFIXES
-from graph.read.identity import canonical_url, provider_domain, topic_key
 from graph.read.records import Article, Image, Provider, Topic
-from graph.store.embedded import Rows, memory_store, query
+from graph.store.embedded import memory_store
+from graph.util.progress import Feedback
 
-__all__ = ["KINDS", "Queries", "Record"]
+__all__ = ["EXACT_BETWEENNESS_UP_TO", "HUB_FLOOR", "HUB_SPREAD", "KINDS", "Queries", "Record", "hub_threshold"]
 
 #: Any node of the graph, as its merged record.
 Record = Article | Provider | Topic | Image
@@ -42,13 +50,20 @@ Record = Article | Provider | Topic | Image
 KINDS = ("article", "provider", "topic", "image")
 _FREQS = ("day", "week", "month", "year")
 _CENTRALITIES = ("pagerank", "degree", "betweenness")
+#: ``kg.central(by="betweenness")`` is exact on graphs of up to this many nodes, sampled above.
+EXACT_BETWEENNESS_UP_TO = 2_000
+_BETWEENNESS_SAMPLE = 500
+#: A hub has at least this many links, whatever the rest of the graph looks like.
+HUB_FLOOR = 10
+#: ... and more than the median degree plus this many (scaled) median absolute deviations.
+HUB_SPREAD = 10.0
 
 
 class Queries:
     """The query methods of :class:`graph.KnowledgeGraph`; see each method."""
 
     corpus: Corpus
-    nx: nx.MultiDiGraph
+    nx: MultiDiGraph[str]
     #: What a subgraph left out (``max_nodes``) or found nothing for; ``None`` otherwise.
     note: str | None = None
 
@@ -62,83 +77,81 @@ class Queries:
         return c.articles.get(iri) or c.providers.get(iri) or c.topics.get(iri) or c.images.get(iri)
 
     @cached_property
-    def _urls(self) -> dict[str, str]:
-        """Every URL an article is known by → its IRI."""
-        urls: dict[str, str] = {}
-        for iri, a in self.corpus.articles.items():
-            for url in a.urls:
-                urls.setdefault(url, iri)
-        return urls
+    def _resolver(self) -> Resolver:
+        """The one resolver of names (records, IRIs, URLs, labels) over this graph's records."""
+        c = self.corpus
+        return Resolver.of_records(c.articles, c.providers, c.topics, c.images)
 
-    def _iri(self, x: Record | str) -> str:
-        """The IRI of a node given as a record, IRI, URL, domain, name or label; ``ValueError`` if none."""
-        if isinstance(x, (Article, Provider, Topic, Image)):
-            if self._record(x.iri) is None:
-                raise ValueError(f"no {type(x).__name__.lower()} {x.iri!r} in the graph")
-            return x.iri
-        text = str(x).strip()
-        if self._record(text) is not None:
-            return text
-        found = self._urls.get(canonical_url(text))
-        if found:
-            return found
-        domain = provider_domain(text)
-        name = text.casefold()
-        for iri, p in self.corpus.providers.items():
-            if p.domain == domain or (p.name or "").casefold() == name:
-                return iri
-        key = topic_key(text)
-        for iri, t in self.corpus.topics.items():
-            if topic_key(t.label) == key:
-                return iri
-        raise ValueError(f"no node {x!r} in the graph (give a record, an IRI, a URL, a domain or a topic)")
-
-    def _topic_iri(self, topic: str) -> str:
-        """The IRI of a topic given by IRI or label (any case and spacing), as ``select`` finds it."""
-        if topic in self.corpus.topics:
-            return topic
-        key = topic_key(topic)
-        for iri, t in self.corpus.topics.items():
-            if topic_key(t.label) == key:
-                return iri
-        known = sorted(t.label for t in self.corpus.topics.values())
-        raise ValueError(f"no topic {topic!r} in the graph{_some(known)}")
-
-    def _provider_iri(self, provider: str) -> str:
-        """The IRI of a provider given by IRI, domain (any spelling) or name (any case), as ``select`` finds it."""
-        if provider in self.corpus.providers:
-            return provider
-        domain = provider_domain(provider)
-        name = provider.strip().casefold()
-        by_name = None
-        for iri, p in self.corpus.providers.items():
-            if p.domain == domain:
-                return iri
-            if by_name is None and p.label.strip().casefold() == name:
-                by_name = iri
-        if by_name is not None:
-            return by_name
-        known = sorted(p.domain for p in self.corpus.providers.values())
-        raise ValueError(f"no provider with domain or name {provider!r} in the graph{_some(known)}")
+    def _iri(self, x: Named, kind: str | None = None) -> str:
+        """The IRI of a node named as :class:`graph.model.resolve.Resolver` takes it; ``UnknownNameError`` if none."""
+        return self._resolver.resolve(x, kind)
 
     def _records(self, iris: Iterable[str]) -> list[Any]:
         return [r for r in (self._record(i) for i in iris) if r is not None]
 
+    def _label(self, iri: str) -> str:
+        """The label of a node (tables show labels where records hold IRIs)."""
+        record = self._record(iri)
+        if record is None:
+            return iri
+        return record.url if isinstance(record, Image) else record.label
+
+    def _table(self, records: Iterable[Any]) -> Records:
+        return Records(records, self._label)
+
+    def _filtered(
+        self,
+        topic: Named | Iterable[Named] | None,
+        provider: Named | Iterable[Named] | None,
+        since: DateLike,
+        until: DateLike,
+        kind: str | None,
+        text: str | None,
+    ) -> list[Article]:
+        """The articles passing the filters ``articles`` and ``timeline`` share (the rules of ``select``)."""
+        found: Iterable[Article] = self.corpus.articles.values()
+        if topic is not None:
+            topics = set(self._resolver.resolve_all(topic, "topic", "topic"))
+            found = [a for a in found if not topics.isdisjoint(a.topics)]
+        if provider is not None:
+            providers = set(self._resolver.resolve_all(provider, "provider", "provider"))
+            found = [a for a in found if a.provider in providers]
+        lo = _moment(date_bound(since, "since", start=True))
+        hi = _moment(date_bound(until, "until", start=False))
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"since ({since}) is after until ({until})")
+        if lo is not None or hi is not None:
+            found = [a for a in found if _within(a.date_published, lo, hi)]
+        if kind is not None:
+            wanted = kind.strip().casefold()
+            found = [a for a in found if (a.type or "").casefold() == wanted]
+        if text is not None:
+            phrase = name_key(text)
+            found = [a for a in found if matches_text(phrase, a.title, a.excerpt)]
+        return list(found)
+
     # -- typed lookups ---------------------------------------------------------------------------
     def articles(
         self,
-        topic: str | None = None,
-        provider: str | None = None,
+        topic: Named | Iterable[Named] | None = None,
+        provider: Named | Iterable[Named] | None = None,
         since: DateLike = None,
         until: DateLike = None,
+        kind: str | None = None,
+        text: str | None = None,
+        *,
         type: str | None = None,
-    ) -> list[Article]:
-        """Articles, newest first (undated ones last), filtered as ``newsgraph view`` filters.
+    ) -> Records:
+        """Articles, newest first (undated ones last), filtered as ``newsgraph view`` filters; a table too.
 
-        ``topic`` is a label in any case (or an IRI), ``provider`` a domain or a
-        name, ``since``/``until`` a ``date``, ``datetime`` or ISO text (both ends
-        included; a bare date covers its day), ``type`` the feed's type
-        (``article``, ``video``). An unknown topic or provider is a ``ValueError``.
+        ``topic`` and ``provider`` take one name or a list (any of them will
+        do), named any way :class:`graph.model.resolve.Resolver` takes (a
+        record, an IRI, a label in any case, a provider's domain or name);
+        ``since``/``until`` a ``date``, ``datetime`` or ISO text (both ends
+        included; a bare date covers its day); ``kind`` the feed's type
+        (``article``, ``video``; ``type`` is its older name); ``text`` a phrase
+        the headline or abstract contains, in any case. All filters must hold.
+        An unknown topic or provider is an ``UnknownNameError`` (a ``ValueError``).
 
         >>> from graph import build
         >>> kg = build(["seeds"])
@@ -146,29 +159,17 @@ class Queries:
         ['Carmaker Xpeng Deletes 430,000', 'Xpeng Motors fined by Chinese ']
         >>> [a.provider for a in kg.articles(provider="TechNode", until="2021-12-15")]
         ['https://newsgraph.example/id/provider/technode.com']
-        >>> len(kg.articles()), len(kg.articles(since="2021-12-14", type="video"))
+        >>> len(kg.articles()), len(kg.articles(since="2021-12-14", kind="video"))
         (4, 0)
+        >>> [a.title[:20] for a in kg.articles(text="FACIAL recognition", provider=["The Times", "technode.com"])]
+        ['Xpeng Motors fined b', 'Chinese man used fac']
+        >>> kg.articles(topic="AI").columns
+        ('title', 'published', 'provider', 'topics', 'type', 'url', 'iri')
         """
-        # The rules of graph.model.select.select, on the records (no scan of every node per call).
-        found = list(self.corpus.articles.values())
-        if topic is not None:
-            topic_iri = self._topic_iri(topic)
-            found = [a for a in found if topic_iri in a.topics]
-        if provider is not None:
-            provider_iri = self._provider_iri(provider)
-            found = [a for a in found if a.provider == provider_iri]
-        lo, hi = _moment(_bound(since, "since", start=True)), _moment(_bound(until, "until", start=False))
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"since ({since}) is after until ({until})")
-        if lo is not None or hi is not None:
-            found = [a for a in found if _within(a.date_published, lo, hi)]
-        if type is not None:
-            wanted = type.strip().casefold()
-            found = [a for a in found if (a.type or "").casefold() == wanted]
-        return _newest_first(found)
+        return self._table(_newest_first(self._filtered(topic, provider, since, until, kind or type, text)))
 
-    def article(self, url_or_iri: str) -> Article | None:
-        """The article with this IRI, or known by this URL in any spelling; ``None`` when absent.
+    def article(self, url_or_iri: Named) -> Article | None:
+        """The article named by its record, IRI, URL in any spelling or title (any case); ``None`` when absent.
 
         >>> from graph import build
         >>> kg = build(["seeds"])
@@ -177,32 +178,30 @@ class Queries:
         >>> kg.article("https://example.com/nothing") is None
         True
         """
-        text = url_or_iri.strip()
-        found = self.corpus.articles.get(text)
-        if found is None:
-            iri = self._urls.get(canonical_url(text))
-            found = self.corpus.articles.get(iri) if iri else None
-        return found
+        try:
+            return self.corpus.articles[self._iri(url_or_iri, "article")]
+        except UnknownNameError:
+            return None
 
-    def providers(self) -> list[Provider]:
+    def providers(self) -> Records:
         """Every provider, by label (case-insensitive).
 
         >>> from graph import build
         >>> [p.label for p in build(["seeds"]).providers()]
         ['Caixin Global', 'TechNode', 'techwireasia.com', 'The Times']
         """
-        return sorted(self.corpus.providers.values(), key=lambda p: (p.label.casefold(), p.iri))
+        return self._table(sorted(self.corpus.providers.values(), key=lambda p: (p.label.casefold(), p.iri)))
 
-    def topics(self) -> list[Topic]:
+    def topics(self) -> Records:
         """Every topic, by label (case-insensitive).
 
         >>> from graph import build
         >>> [t.label for t in build(["seeds"]).topics()]
         ['AI', 'Computer Vision']
         """
-        return sorted(self.corpus.topics.values(), key=lambda t: (t.label.casefold(), t.iri))
+        return self._table(sorted(self.corpus.topics.values(), key=lambda t: (t.label.casefold(), t.iri)))
 
-    def related(self, article: Article | str, depth: int = 1) -> list[Article]:
+    def related(self, article: Named, depth: int = 1) -> Records:
         """Articles within ``depth`` related-links of ``article`` (either direction), nearest then newest first.
 
         >>> from graph import build
@@ -214,9 +213,7 @@ class Queries:
         """
         if depth < 0:
             raise ValueError(f"depth must be 0 or more, not {depth}")
-        start = self._iri(article)
-        if start not in self.corpus.articles:
-            raise ValueError(f"{article!r} is not an article")
+        start = self._iri(article, "article")
         g = self.nx
         seen = {start}
         frontier = [start]
@@ -232,9 +229,9 @@ class Queries:
                 break
             rings.append(_newest_first(self.corpus.articles[m] for m in ring))
             frontier = ring
-        return [a for ring in rings for a in ring]
+        return self._table(a for ring in rings for a in ring)
 
-    def images(self, node: Article | Provider | str) -> list[Image]:
+    def images(self, node: Named) -> Records:
         """The images of an article, or the logos of a provider.
 
         >>> from graph import build
@@ -244,11 +241,11 @@ class Queries:
         """
         record = self._record(self._iri(node))
         if isinstance(record, (Article, Provider)):
-            return self._records(record.images)
-        return []
+            return self._table(self._records(record.images))
+        return self._table([])
 
     # -- analysis over networkx ------------------------------------------------------------------
-    def neighbors(self, node: Record | str, kind: str | None = None) -> list[Record]:
+    def neighbors(self, node: Named, kind: str | None = None) -> Records:
         """The nodes linked to ``node`` by an edge either way, optionally of one ``kind``.
 
         Listed by kind (article, provider, topic, image), then label.
@@ -266,72 +263,172 @@ class Queries:
         found = dict.fromkeys((*g.successors(iri), *g.predecessors(iri)))
         found.pop(iri, None)
         records = [r for r in self._records(found) if kind is None or _kind(r) == kind]
-        return sorted(records, key=_by_kind_label)
+        return self._table(sorted(records, key=_by_kind_label))
 
-    def path(self, a: Record | str, b: Record | str) -> list[Record] | None:
+    def path(self, a: Named, b: Named, *, avoid_hubs: bool = True) -> PathResult | None:
         """A shortest path from ``a`` to ``b`` (edges taken either way), as records; ``None`` if none.
+
+        By default the path goes around hubs (see :meth:`hubs`: a topic on
+        every article links everything to everything, and says nothing about
+        how two articles are related): among the paths that avoid the most
+        hubs, the shortest; through a hub only where there is no other way.
+        ``path.avoided`` lists the hubs the plain shortest path went through
+        and this one does not; ``avoid_hubs=False`` gives the plain shortest
+        path.
 
         >>> from graph import build
         >>> kg = build(["seeds"])
-        >>> [r.label for r in kg.path("The Times", "caixinglobal.com")]
+        >>> p = kg.path("The Times", "caixinglobal.com")
+        >>> [r.label for r in p]
         ['The Times', 'Chinese man used facial recognition to steal £18,000 from sleeping ex-girlfriend',
          'Carmaker Xpeng Deletes 430,000 Photos for Misuse of Facial Recognition', 'Caixin Global']
+        >>> list(p.avoided), p == kg.path("The Times", "caixinglobal.com", avoid_hubs=False)
+        ([], True)
         """
         source, target = self._iri(a), self._iri(b)
+        g = self.nx.to_undirected(as_view=True)
         try:
-            iris = nx.shortest_path(self.nx.to_undirected(as_view=True), source, target)
+            plain = nx.shortest_path(g, source, target)
         except nx.NetworkXNoPath:
             return None
-        return self._records(iris)
+        hubs = self._hub_set if avoid_hubs else frozenset()
+        inner = hubs - {source, target}
+        iris = plain
+        if inner and not inner.isdisjoint(plain[1:-1]):
+            penalty = float(g.number_of_nodes() + 1)  # a hub costs more than any hub-free path
 
-    def central(self, kind: str | None = "article", k: int = 10, by: str = "pagerank") -> list[tuple[Record, float]]:
-        """The ``k`` most central nodes of ``kind`` (``None``: any) with their scores, highest first.
+            def cost(u: str, v: str, _: Any) -> float:
+                return 1.0 + (penalty if v in inner else 0.0) + (penalty if u in inner else 0.0)
+
+            iris = nx.dijkstra_path(g, source, target, weight=cost)
+        avoided = sorted(set(plain[1:-1]) & inner - set(iris), key=lambda n: (-self._degrees[n], n))
+        hub_records = sorted(hubs, key=lambda n: (-self._degrees[n], n))
+        return PathResult(self._records(iris), self._label, self._records(avoided), self._records(hub_records))
+
+    @cached_property
+    def _degrees(self) -> dict[str, int]:
+        return degrees(self.nx)
+
+    @cached_property
+    def _hub_set(self) -> frozenset[str]:
+        threshold = hub_threshold(self._degrees.values())
+        return frozenset(n for n, d in self._degrees.items() if d > threshold)
+
+    def hubs(self) -> Records:
+        """The hubs of the graph, most linked first: nodes whose degree is far above the rest.
+
+        A node is a hub when its degree (links either way) is above
+        :func:`hub_threshold` of all degrees: more than :data:`HUB_FLOOR`, and
+        more than the median plus :data:`HUB_SPREAD` median absolute deviations,
+        a measure that a few huge nodes do not drag up (as they do a mean, a
+        standard deviation or a high percentile). :meth:`path` goes around them.
+
+        >>> from graph import build
+        >>> list(build(["seeds"]).hubs())
+        []
+        """
+        return self._table(self._records(sorted(self._hub_set, key=lambda n: (-self._degrees[n], n))))
+
+    def central(
+        self,
+        kind: str | None = "article",
+        top: int = 10,
+        by: str = "pagerank",
+        *,
+        k: int | None = None,
+        exact_up_to: int = EXACT_BETWEENNESS_UP_TO,
+        feedback: Feedback | None = None,
+    ) -> Ranking:
+        """The ``top`` most central nodes of ``kind`` (``None``: any) with their scores, highest first.
 
         ``by`` is ``pagerank`` (over the directed edges: an article cited as
         related, a topic many articles are about), ``degree`` (edges either way)
-        or ``betweenness`` (on the undirected graph, sampled from 500 nodes on
-        large graphs, with a fixed seed).
+        or ``betweenness`` (on the undirected graph: how many shortest paths go
+        through a node; exact on graphs of up to ``exact_up_to`` nodes, above
+        that estimated from 500 sampled sources with a fixed seed, so the same
+        every run, with a progress bar on a terminal). ``k`` is the older name
+        of ``top``. The answer is a list of ``(record, score)`` and a table.
 
         >>> from graph import build
         >>> kg = build(["seeds"])
         >>> [(t.label, round(score, 3)) for t, score in kg.central("topic", by="degree")]
         [('AI', 2.0), ('Computer Vision', 2.0)]
-        >>> kg.central(k=1)[0][0].title
+        >>> kg.central(top=1)[0][0].title
         'Chinese man used facial recognition to steal £18,000 from sleeping ex-girlfriend'
+        >>> kg.central(kind="provider", top=2, by="betweenness").columns
+        ('kind', 'label', 'score', 'iri')
         """
         _check_kind(kind)
+        top = top if k is None else k
+        if top < 0:
+            raise ValueError(f"top must be 0 or more, not {top}")
         g = self.nx
         if by == "pagerank":
             scores = _pagerank(g)
         elif by == "degree":
-            scores = {n: float(d) for n, d in g.degree()}
+            scores = {n: float(d) for n, d in self._degrees.items()}
         elif by == "betweenness":
-            simple = _simple(g)
-            sample = min(500, len(simple)) if len(simple) > 500 else None
-            scores = nx.betweenness_centrality(simple, k=sample, seed=0)
+            scores = _betweenness(_simple(g), exact_up_to, feedback)
         else:
             raise ValueError(f"unknown centrality {by!r}; choose from {', '.join(_CENTRALITIES)}")
         ranked = sorted(
-            (n for n, d in g.nodes(data="kind") if kind is None or d == kind), key=lambda n: (-scores[n], n)
+            (n for n, d in g.nodes(data=True) if kind is None or d.get("kind") == kind), key=lambda n: (-scores[n], n)
         )
-        return [(r, scores[r.iri]) for r in self._records(ranked[:k])]
+        return Ranking((r, scores[r.iri]) for r in self._records(ranked[:top]))
 
-    def communities(self, kind: str | None = None) -> list[list[Record]]:
-        """Groups of densely linked nodes (Louvain, fixed seed), largest first; members of ``kind`` only if given.
+    def communities(self, kind: str | None = None) -> Communities:
+        """Groups of densely linked nodes (Louvain, fixed seed: the same every run), largest first.
+
+        Each :class:`~graph.query.results.Community` is the list of its members
+        (of ``kind`` only, if given; a community with none is left out), with a
+        ``name`` made of its main topics and providers (those most of its
+        articles are about or published by), its ``size`` (nodes of every
+        kind), its ``articles`` count, and its main ``topics`` and ``providers``.
 
         >>> from graph import build
-        >>> groups = build(["seeds"]).communities(kind="topic")
-        >>> sorted(t.label for group in groups for t in group)
+        >>> groups = build(["seeds"]).communities()
+        >>> [(c.name, c.size) for c in groups]
+        [('AI · Caixin Global', 4), ('Computer Vision · TechNode', 4), ('The Times', 3), ('techwireasia.com', 3)]
+        >>> sorted(t.label for group in build(["seeds"]).communities(kind="topic") for t in group)
         ['AI', 'Computer Vision']
         """
         _check_kind(kind)
         found = nx.community.louvain_communities(_simple(self.nx), seed=0)
         groups = []
         for members in found:
-            records = [r for r in self._records(members) if kind is None or _kind(r) == kind]
-            if records:
-                groups.append(sorted(records, key=_by_kind_label))
-        return sorted(groups, key=lambda group: (-len(group), group[0].iri))
+            group = self._community(set(members), kind)
+            if group is not None:
+                groups.append(group)
+        return Communities(sorted(groups, key=lambda c: (-c.size, c.name, c[0].iri)))
+
+    def _community(self, members: set[str], kind: str | None) -> Community | None:
+        records = sorted(self._records(members), key=_by_kind_label)
+        listed = [r for r in records if kind is None or _kind(r) == kind]
+        if not listed:
+            return None
+        articles = [r for r in records if isinstance(r, Article)]
+        by_topic = Counter(t for a in articles for t in a.topics if t in members)
+        by_provider = Counter(a.provider for a in articles if a.provider in members)
+        c = self.corpus
+        topics = [c.topics[t] for t in _main(by_topic, {t: c.topics[t].label for t in by_topic})]
+        providers = [c.providers[p] for p in _main(by_provider, {p: c.providers[p].label for p in by_provider})]
+        if not topics and not providers:  # no topic or provider inside: a provider or topic alone, or articles
+            for r in records:
+                if isinstance(r, Topic) and not topics:
+                    topics = [r]
+                elif isinstance(r, Provider) and not providers:
+                    providers = [r]
+        parts = [t.label for t in topics] + [p.label for p in providers]
+        name = " · ".join(parts) if parts else records[0].label if not isinstance(records[0], Image) else records[0].url
+        return Community(
+            listed,
+            self._label,
+            name=name,
+            size=len(records),
+            topics=topics,
+            providers=providers,
+            articles=len(articles),
+        )
 
     def co_topics(self) -> list[tuple[Topic, Topic, int]]:
         """Pairs of topics with the number of articles about both, most shared first.
@@ -346,32 +443,43 @@ class Queries:
             for i, t in enumerate(topics):
                 for u in topics[i + 1 :]:
                     pairs[(t, u)] += 1
-        topics = self.corpus.topics
+        by_iri = self.corpus.topics
         out = []
         for (t, u), n in pairs.items():
-            first, second = sorted((topics[t], topics[u]), key=lambda x: (x.label.casefold(), x.iri))
+            first, second = sorted((by_iri[t], by_iri[u]), key=lambda x: (x.label.casefold(), x.iri))
             out.append((first, second, n))
         return sorted(out, key=lambda x: (-x[2], x[0].label.casefold(), x[1].label.casefold()))
 
-    def timeline(self, freq: str = "month") -> dict[dt.date, int]:
+    def timeline(
+        self,
+        freq: str = "month",
+        topic: Named | Iterable[Named] | None = None,
+        provider: Named | Iterable[Named] | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        kind: str | None = None,
+        text: str | None = None,
+    ) -> Timeline:
         """Articles per period (``day``, ``week`` from Monday, ``month`` or ``year``), in order, empty periods 0.
 
-        Periods are keyed by their first day (UTC); undated articles are not counted.
+        Periods are keyed by their first day (UTC); undated articles are not
+        counted. The filters are those of :meth:`articles`. The answer is a
+        dict and a table (``period``, ``articles``).
 
         >>> from graph import build
-        >>> build(["seeds"]).timeline("day")
+        >>> kg = build(["seeds"])
+        >>> kg.timeline("day")
         {datetime.date(2021, 12, 13): 1, datetime.date(2021, 12, 14): 1, datetime.date(2021, 12, 15): 2}
+        >>> kg.timeline("day", topic=["AI"], text="xpeng")
+        {datetime.date(2021, 12, 15): 2}
         """
         if freq not in _FREQS:
             raise ValueError(f"unknown period {freq!r}; choose from {', '.join(_FREQS)}")
-        counts = Counter(
-            _period(a.date_published.date(), freq)
-            for a in self.corpus.articles.values()
-            if a.date_published is not None
-        )
+        articles = self._filtered(topic, provider, since, until, kind, text)
+        counts = Counter(_period(a.date_published.date(), freq) for a in articles if a.date_published is not None)
+        out = Timeline()
         if not counts:
-            return {}
-        out = {}
+            return out
         day, last = min(counts), max(counts)
         while day <= last:
             out[day] = counts.get(day, 0)
@@ -381,11 +489,13 @@ class Queries:
     def subgraph(
         self,
         *,
-        topic: str | None = None,
-        provider: str | None = None,
+        topic: Named | Iterable[Named] | None = None,
+        provider: Named | Iterable[Named] | None = None,
         since: DateLike = None,
         until: DateLike = None,
-        around: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+        around: Named | None = None,
         depth: int = 1,
         max_nodes: int | None = None,
     ) -> Any:
@@ -407,16 +517,19 @@ class Queries:
             provider=provider,
             since=since,
             until=until,
+            kind=kind,
+            text=text,
             around=around,
             depth=depth,
             max_nodes=max_nodes,
+            resolver=self._resolver,
         )
         sub = self._new(_restrict(self.corpus, set(chosen.nodes)))
         sub.note = chosen.note
         return sub
 
     # -- conversions and figures -----------------------------------------------------------------
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> MultiDiGraph[str]:
         """A new ``networkx.MultiDiGraph`` of the graph (a copy of ``kg.nx``, yours to change).
 
         >>> from graph import build
@@ -437,7 +550,7 @@ class Queries:
         g = rdflib.Graph()
         for prefix, namespace in PREFIXES.items():
             g.bind(prefix, namespace, replace=True)
-        g.parse(data="".join(_ntriples.generate(self)), format="nt")  # type: ignore[arg-type]
+        g.parse(data="".join(_ntriples.generate(self)), format="nt")
         return g
 
     def stats(self, top: int = 10) -> dict[str, Any]:
@@ -475,16 +588,18 @@ class Queries:
         >>> build(["seeds"]).store
         <pyoxigraph.Store object at ...>
         """
-        return memory_store(self)  # type: ignore[arg-type]
+        return memory_store(self)
 
-    def sparql(self, text: str) -> Rows | bool:
-        """Run a SPARQL query; ``SELECT`` gives rows of Python values, ``ASK`` a bool.
+    def sparql(self, text: str) -> SparqlResult | bool:
+        """Run a SPARQL query; ``SELECT`` gives rows of Python values (a table too), ``ASK`` a bool.
 
         The prefixes ``schema``, ``skos``, ``rdf``, ``rdfs``, ``xsd``,
-        ``dcterms``, ``prov`` and ``ng`` (the project vocabulary) are bound.
-        IRIs come back as text, typed literals as ``int``, ``float``, ``bool``,
-        ``datetime``; ``CONSTRUCT`` gives rows of ``subject``, ``predicate``,
-        ``object``. A malformed query is a ``ValueError``.
+        ``dcterms``, ``prov`` and ``ng`` (the project vocabulary) are
+        predeclared (:data:`graph.query.sparql.PREFIXES`). IRIs come back as
+        text, typed literals as ``int``, ``float``, ``bool``, ``datetime``;
+        ``CONSTRUCT`` gives rows of ``subject``, ``predicate``, ``object``. A
+        malformed query is a :class:`graph.query.sparql.SparqlSyntaxError` (a
+        ``ValueError``) saying what was expected where, under the query line.
 
         >>> from graph import build
         >>> kg = build(["seeds"])
@@ -494,10 +609,10 @@ class Queries:
         ...     } GROUP BY ?name ORDER BY ?name''')
         >>> rows
         [Row(name='Caixin Global', n=1), Row(name='TechNode', n=1)]
-        >>> rows.columns, rows[0].name, rows[0]["n"]
-        (('name', 'n'), 'Caixin Global', 1)
+        >>> rows.columns, rows[0].name, rows[0]["n"], rows.rows()
+        (('name', 'n'), 'Caixin Global', 1, [('Caixin Global', 1), ('TechNode', 1)])
         """
-        return query(self.store, text)
+        return run(self.store, text)
 
 
 def _moment(bound: str | None) -> dt.datetime | None:
@@ -537,15 +652,83 @@ def _top(counts: Counter[str], labels: dict[str, str], k: int) -> list[tuple[str
     return [(labels[iri], n) for iri, n in ranked[:k]]
 
 
-def _simple(g: nx.MultiDiGraph) -> nx.Graph:
+def hub_threshold(degrees: Iterable[int], floor: int = HUB_FLOOR, spread: float = HUB_SPREAD) -> float:
+    """The degree above which a node is a hub: ``max(floor, median + spread × MAD)``.
+
+    MAD is the median absolute deviation of the degrees, scaled (×1.4826) to
+    match a standard deviation on normal data, and at least 1: medians are not
+    moved by the few huge nodes being looked for, so a topic on every article
+    stands out however large the corpus.
+
+    >>> hub_threshold([3, 3, 4, 2, 3, 5, 3, 400])
+    13.0
+    >>> hub_threshold([1, 2])
+    11.5
+    """
+    values = sorted(d for d in degrees if d > 0)
+    if not values:
+        return floor
+    median = _median(values)
+    mad = _median(sorted(abs(d - median) for d in values)) * 1.4826
+    return max(floor, median + spread * max(mad, 1.0))
+
+
+def _median(values: list[int] | list[float]) -> float:
+    n = len(values)
+    mid = n // 2
+    return float(values[mid]) if n % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def _main(counts: Counter[str], labels: dict[str, str], share: float = 0.5, most: int = 2) -> list[str]:
+    """The main ones of ``counts``: the largest, and up to ``most`` of those with at least ``share`` of its count."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], labels[item[0]].casefold(), item[0]))
+    if not ranked:
+        return []
+    first = ranked[0][1]
+    return [iri for iri, n in ranked[:most] if n >= share * first]
+
+
+def _betweenness(g: Graph[str], exact_up_to: int, feedback: Feedback | None) -> dict[str, float]:
+    """Betweenness centrality (normalised, as networkx's), exact up to ``exact_up_to`` nodes, sampled above.
+
+    Sources are taken in chunks so that a progress bar can advance; the sum
+    over chunks is the sum networkx's sampled betweenness makes over its
+    sample (the same fixed seed picks the sources).
+    """
+    n = g.number_of_nodes()
+    if n <= exact_up_to:
+        return dict(nx.betweenness_centrality(g))
+    import random
+
+    sources = random.Random(0).sample(list(g), min(_BETWEENNESS_SAMPLE, n))
+    fb = feedback if feedback is not None else Feedback()
+    total: dict[str, float] = dict.fromkeys(g, 0.0)
+    step = max(1, len(sources) // 50)
+    fb.start("betweenness", len(sources))
+    try:
+        for i in range(0, len(sources), step):
+            chunk = sources[i : i + step]
+            part = nx.betweenness_centrality_subset(g, sources=chunk, targets=list(g), normalized=False)
+            for node, value in part.items():
+                total[node] += value
+            fb.advance(len(chunk))
+    finally:
+        fb.finish()
+    # betweenness_centrality_subset halves undirected pairs; networkx's sampled estimate scales by n / k
+    # and normalises by (n - 1)(n - 2) / 2 pairs.
+    scale = (n / len(sources)) * 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    return {node: value * scale for node, value in total.items()}
+
+
+def _simple(g: MultiDiGraph[str]) -> Graph[str]:
     """``g`` as a simple undirected graph, nodes and edges in ``g``'s order."""
-    simple = nx.Graph()
+    simple: Graph[str] = nx.Graph()
     simple.add_nodes_from(g)
     simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
     return simple
 
 
-def _pagerank(g: nx.MultiDiGraph, alpha: float = 0.85, tol: float = 1.0e-6, max_iter: int = 100) -> dict[str, float]:
+def _pagerank(g: MultiDiGraph[str], alpha: float = 0.85, tol: float = 1.0e-6, max_iter: int = 100) -> dict[str, float]:
     """PageRank over the distinct directed links of ``g`` (networkx's needs scipy; this is plain Python)."""
     nodes = list(g)
     n = len(nodes)
