@@ -246,7 +246,9 @@ class _Reader:
         return pairs
 
     @staticmethod
-    def single(desc: Description, p: rdflib.URIRef, fits: Callable[[Node], bool], key: str) -> tuple[Any, list[tuple[str, Scalar]]]:
+    def single(
+        desc: Description, p: rdflib.URIRef, fits: Callable[[Node], bool], key: str
+    ) -> tuple[Any, list[tuple[str, Scalar]]]:
         """The value of a one-valued field, and any further or ill-typed values (kept under ``key``)."""
         good = sorted((o for o in desc.get(p, ()) if fits(o)), key=str)
         rest = [(key, _value(o)) for o in desc.get(p, ()) if not fits(o)]
