@@ -137,7 +137,7 @@ def test_memory_urls_are_read_on_the_workers(client: Any, tmp_path: Path) -> Non
     (folder / "too-large.md").write_bytes(b"---\ntitle: " + b"x" * MAX_FILE_BYTES + b"\n---\n")
     files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.iterdir()}
     files[".hidden.md"] = b"not an article"
-    files["notes.json"] = b"{}"
+    files["notes.csv"] = b"a,b"  # not a suffix the build reads (JSON is: a site's API pages)
 
     def populate(files: dict[str, bytes] = files) -> int:
         import fsspec
