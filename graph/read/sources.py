@@ -545,10 +545,10 @@ def yaml_block(text: str, name: str) -> tuple[str, int | None]:
     Front matter is the block between the first two ``---`` lines (what follows, a Markdown body, is not
     read); a plain YAML file (``.yaml``/``.yml`` not starting with ``---``) is its first document.
 
-    >>> yaml_block("taxonomy: topic\nname: AI\n---\n", "_data/topics/ai.yaml")
-    ('taxonomy: topic\nname: AI\n', None)
-    >>> yaml_block("---\ntitle: T\n---\n# Body\n", "a.md")
-    ('title: T\n', 4)
+    >>> yaml_block("taxonomy: topic\\nname: AI\\n---\\n", "_data/topics/ai.yaml")
+    ('taxonomy: topic\\nname: AI\\n', None)
+    >>> yaml_block("---\\ntitle: T\\n---\\n# Body\\n", "a.md")
+    ('title: T\\n', 4)
     """
     if _suffix(name) in (".yaml", ".yml") and text.partition("\n")[0].rstrip() != "---":
         match = _FENCE.match(text) or _FENCE_LINE.search(text)
