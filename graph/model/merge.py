@@ -424,7 +424,9 @@ def _merge_providers(records: list[Provider]) -> Provider:
             named[r.name] += times
             if _is_real_name(r):
                 real[r.name] += times
-    names = real or named
+    # The site's own profile of the organization (``_data/organizations/*``) names it, whatever articles say.
+    profiled = Counter(r.name for r, _ in said if r.name and ("taxonomy", "organization") in r.extra)
+    names = profiled or real or named
     name = min(names, key=lambda n: (-names[n], n)) if names else None
     records = sorted((r for r, _ in said), key=lambda r: repr((r.name, r.images, r.extra)))
     return Provider(

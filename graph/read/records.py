@@ -504,15 +504,16 @@ def extract(document: Document, base: str = DEFAULT_BASE, drop: frozenset[str] =
     if document.kind == "data":
         out.kind, out.reason = "skipped", _data_reason(document.data)
         return out
-    item = site.item_class(document.data, document.source)
-    if item is not None:
-        return _item(extractor, extractor.without_dropped(document.data), item)
     if (
         document.source.lower().endswith((".html", ".htm", ".xml"))
         and not any(isinstance(document.data.get(k), str) for k in _URL_KEYS)
-    ):
-        out.kind, out.reason = "skipped", "a page, layout or feed template with no URL (no graph content)"
+    ) or set(document.source.lower().split("/")[:-1]) & {"_layouts", "_includes"}:
+        out.kind, out.reason = "skipped", "a page, layout, include or feed template with no URL (no graph content)"
+        out.diagnostics = [d for d in out.diagnostics if d.code != "body"]  # a template's body is the template
         return out
+    item = site.item_class(document.data, document.source)
+    if item is not None:
+        return _item(extractor, extractor.without_dropped(document.data), item)
     if extractor.article(extractor.without_dropped(document.data), "", stub=False) is None:
         out.diagnostics.append(
             Diagnostic(
@@ -585,7 +586,10 @@ def _item(extractor: _Extractor, data: dict[str, Any], schema_type: str) -> File
     refs = data.get("items")
     if isinstance(refs, list):
         folders = source.split("/")[:-1]
-        at = max((i for i, part in enumerate(folders) if part.startswith("_") and part != "_data"), default=-1)
+        at = max(
+            (i for i, part in enumerate(folders) if part.startswith("_") and part.lower() not in site.JEKYLL_FOLDERS),
+            default=-1,
+        )
         root = "/".join(folders[: at + 1])
         for ref in refs:
             if isinstance(ref, str) and ref.strip() and "://" not in ref:

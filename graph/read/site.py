@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "CREATIVE_WORKS",
+    "JEKYLL_FOLDERS",
     "TAXONOMIES",
     "collection_of",
     "item_class",
@@ -23,6 +24,8 @@ __all__ = [
     "taxonomy_of",
 ]
 
+#: Jekyll's own folders: data, templates, styles, plugins, the built site. Not collections.
+JEKYLL_FOLDERS = frozenset({"_data", "_layouts", "_includes", "_sass", "_site", "_plugins", "_config"})
 #: The ``taxonomy:`` values of site data files that become records.
 TAXONOMIES = frozenset({"topic", "tag", "organization"})
 
@@ -78,7 +81,7 @@ def collection_of(name: str) -> str | None:
     """
     parts = name.split("/")[:-1]
     for part in reversed(parts):
-        if part.startswith("_") and part != "_data":
+        if part.startswith("_") and part.lower() not in JEKYLL_FOLDERS:
             return part.lower()
     return None
 
