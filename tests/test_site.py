@@ -89,7 +89,7 @@ def test_topic_hierarchy_alt_labels_and_hashtags_answer_sparql(site_kg: graph.Kn
     assert len(pairs) >= 15
     alt = site_kg.sparql('SELECT ?t WHERE { ?t skos:altLabel "artificial intelligence" ; skos:notation "ai" }')
     assert len(list(alt)) == 1
-    tags = site_kg.sparql("SELECT ?h WHERE { ?t skos:notation \"tensorflow\" ; ng:hashtags ?h }")
+    tags = site_kg.sparql('SELECT ?h WHERE { ?t skos:notation "tensorflow" ; ng:hashtags ?h }')
     assert {str(r[0]) for r in tags} == {"#tensorflow"}
     # No duplicate concepts: one concept per label, whether the taxonomy or the articles name it.
     keys = [graph.read.identity.topic_key(t.label) for t in site_kg.corpus.topics.values()]
@@ -101,7 +101,7 @@ def test_topic_hierarchy_alt_labels_and_hashtags_answer_sparql(site_kg: graph.Kn
 def test_organization_profiles_enrich_their_providers(site_kg: graph.KnowledgeGraph):
     rows = list(site_kg.sparql("SELECT ?a ?d WHERE { ?a schema:publisher/schema:description ?d }"))
     assert rows
-    logos = site_kg.sparql("SELECT ?l WHERE { ?p ng:domain \"ibm.com\" ; schema:logo/ng:url ?l ; schema:url ?u }")
+    logos = site_kg.sparql('SELECT ?l WHERE { ?p ng:domain "ibm.com" ; schema:logo/ng:url ?l ; schema:url ?u }')
     assert {str(r[0]) for r in logos} >= {"/assets/images/organizations/ibm.com-400x400.jpg"}
     organizations = [f for f in site_kg.corpus.files if f.kind == "organization"]
     assert len(organizations) == 39  # the sample's 40 less theguardian.com, whose name has no suffix read
@@ -124,7 +124,7 @@ def test_collection_items_are_nodes_of_fitting_types(site_kg: graph.KnowledgeGra
     assert typed["_people"] == {S.Person} and S.Organization in typed["_companies"]
     assert S.CreativeWork in typed["_sponsorships"] and S.CreativeWork in typed["_newsletters"]
     # Joined to the rest: an event's topics and provider, a person by name.
-    ng = site_kg.sparql('SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n ; schema:about ?t }')
+    ng = site_kg.sparql("SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n ; schema:about ?t }")
     assert "Andrew Ng" in {str(r[0]) for r in ng}
     # A collection has its items as parts: the video file's own node.
     video = next(f for f in site_kg.corpus.files if f.source.startswith("_learning/videos/"))
@@ -146,7 +146,15 @@ def test_a_build_of_the_whole_sample_root_rejects_no_file(samples: Path):
     line = kg.report.summary().splitlines()[0]
     assert "0 rejected" in line and "22 topics" in line and "4 tags" in line and "6 pages of" in line
     entries = json.loads(kg.report.to_json())
-    assert {f["became"] for f in entries["files"]} == {"article", "page", "topic", "tag", "organization", "item", "skipped"}
+    assert {f["became"] for f in entries["files"]} == {
+        "article",
+        "page",
+        "topic",
+        "tag",
+        "organization",
+        "item",
+        "skipped",
+    }
     assert all(f["reason"] for f in entries["files"] if f["became"] == "skipped")
     assert entries["became"]["page articles"] > 100
 

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any
-
 from urllib.parse import quote
 
 from graph.read import site
@@ -410,9 +409,7 @@ class _Extractor:
             iris.append(topic.iri)
         return _unique(iris)
 
-    def article(
-        self, data: dict[str, Any], where: str, stub: bool, more_urls: tuple[str, ...] = ()
-    ) -> Article | None:
+    def article(self, data: dict[str, Any], where: str, stub: bool, more_urls: tuple[str, ...] = ()) -> Article | None:
         raw_urls = [u if type(u := data.get(key)) is str else self.text(u, f"{where}{key}") for key in _URL_KEYS]
         if more_urls:
             raw_urls += more_urls
@@ -616,7 +613,9 @@ def _taxonomy(extractor: _Extractor, data: dict[str, Any], taxonomy: str) -> Fil
         name = extractor.text(data.get("name"), "name")
         if not isinstance(domain, str) or not provider_domain(domain):
             out.diagnostics.append(
-                Diagnostic(extractor.source, "error", "an organization without a domain (domain or _id)", None, "no-domain")
+                Diagnostic(
+                    extractor.source, "error", "an organization without a domain (domain or _id)", None, "no-domain"
+                )
             )
             return out
         extra = extractor.extra(data, _ORGANIZATION_KEYS, "")
@@ -648,7 +647,9 @@ def _taxonomy(extractor: _Extractor, data: dict[str, Any], taxonomy: str) -> Fil
             broader.append(topic.iri)
     keywords = [extractor.text(k, "keywords") for k in extractor.listing(data.get("keywords"), "keywords")]
     extra = tuple(
-        ("services", value) if key.startswith("services.") and isinstance(value, str) and "://" in value else (key, value)
+        ("services", value)
+        if key.startswith("services.") and isinstance(value, str) and "://" in value
+        else (key, value)
         for key, value in extractor.extra(data, _TOPIC_KEYS, "")
     )
     iri = topic_iri(label, base)

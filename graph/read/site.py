@@ -56,7 +56,12 @@ _NEWS_COLLECTIONS = frozenset({"_news", "_posts", "_articles"})
 _NEWS_TYPES = frozenset({"article", "news", "video", "post"})
 _PERSON_KEYS = frozenset({"bio", "affiliation", "googleScholar", "wikipedia"})
 _COMPANY_KEYS = frozenset({"overview", "crunchbase", "yearFounded", "funding", "size", "locations"})
-_COLLECTION_HINTS = {"_people": "Person", "_companies": "Organization", "_events": "Event", "_projects": "SoftwareSourceCode"}
+_COLLECTION_HINTS = {
+    "_people": "Person",
+    "_companies": "Organization",
+    "_events": "Event",
+    "_projects": "SoftwareSourceCode",
+}
 # Where else an item may say its URL, in order, when it has no webUrl or originalUrl.
 _ITEM_URLS = ("website", "url", "github.url", "sponsor.url", "linkedin.url", "twitter.url", "crunchbase.url")
 

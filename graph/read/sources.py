@@ -581,7 +581,9 @@ def _parse_json(text: str, name: str, notes: list[Diagnostic]) -> Document:
     except SourceError as exc:
         return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), None, exc.code)])
     for key in fixed[:20]:
-        notes.append(Diagnostic(name, "warning", f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", None, "surrogate"))
+        notes.append(
+            Diagnostic(name, "warning", f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", None, "surrogate")
+        )
     return Document(name, data, notes, "", 1, kind="page")
 
 
