@@ -137,7 +137,7 @@ def test_memory_urls_are_read_on_the_workers(client: Any, tmp_path: Path) -> Non
     (folder / "too-large.md").write_bytes(b"---\ntitle: " + b"x" * MAX_FILE_BYTES + b"\n---\n")
     files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.iterdir()}
     files[".hidden.md"] = b"not an article"
-    files["notes.json"] = b"{}"
+    files["notes.csv"] = b"a,b"  # not a suffix the build reads (JSON is: a site's API pages)
 
     def populate(files: dict[str, bytes] = files) -> int:
         import fsspec
@@ -273,3 +273,14 @@ def test_cli_stream_on_dask_writes_parts_manifest_and_the_same_report(
     assert "N-Quads parts only" in capsys.readouterr().err
     assert main(["build", "seeds", "--out", str(tmp_path / "x"), "--scheduler", address]) == 2
     assert "--scheduler needs --engine dask" in capsys.readouterr().err
+
+
+def test_a_whole_site_reads_as_a_local_build_reads_it(client: Any, samples: Path) -> None:
+    """JSON pages, taxonomy and organization files, collection items and skipped files, as a local build has them."""
+    from conftest import ROOT
+
+    folders = [samples / "ai-site", ROOT / "tests" / "fixtures" / "site-variant"]
+    local = local_corpus(folders)
+    dask = read_corpus([f"file://{f}" for f in folders], client=client, files_per_partition=20)
+    assert_same_corpus(local, dask)
+    assert make_report(dask).to_json() == make_report(local).to_json()

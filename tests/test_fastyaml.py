@@ -20,7 +20,7 @@ from conftest import GEN_CORPUS, SEEDS
 
 import graph
 from graph.read import fastyaml as _fastyaml
-from graph.read.sources import parse_document, split_front_matter
+from graph.read.sources import SUFFIXES, SourceError, parse_document, yaml_block
 
 
 def same(a: Any, b: Any) -> bool:
@@ -74,10 +74,20 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def blocks(folder: Path) -> list[str]:
+    """The YAML of every file the build reads as YAML (front matter, a site's plain YAML data), cut as it cuts it.
+
+    JSON pages are not YAML, and files with no YAML in them (a README, a template) are skipped by the build.
+    """
     out = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name.lower().endswith(".json") or not name.lower().endswith(SUFFIXES) or "/." in f"/{name}":
+            continue
         text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-        out.append(split_front_matter(text)[0])
+        try:
+            out.append(yaml_block(text, name)[0])
+        except SourceError:
+            continue
     return out
 
 

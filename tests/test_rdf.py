@@ -109,6 +109,11 @@ def _matches(term, value) -> bool:
     if isinstance(value, dt.datetime):
         when = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         return term.datatype == XSD.dateTime and term.toPython() == when
+    if isinstance(value, str) and term.datatype == XSD.dateTime:  # JSON has no dates: a date as text
+        try:
+            return term.toPython() == dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return False
     # Text as written; topic labels and provider names are kept without surrounding white space.
     return term.datatype is None and str(term) in (str(value), str(value).strip())
 
@@ -128,10 +133,17 @@ def test_every_value_of_every_file_is_in_its_named_graph_and_in_the_merged_graph
     default = ds.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
     base = kg.corpus.base
     checked = disagreed = 0
+    became = {f.source: f.kind for f in kg.corpus.files}
     for source in find_sources(paths):
         doc = ds.graph(rdflib.URIRef(source_iri(source.name, base)))
         assert len(doc) > 0, source.name
-        for path, value in _leaves(read_document(source).data):
+        # Article files, and JSON pages whose items are articles mapped exactly alike; a site's taxonomy,
+        # organizations and collection items are mapped otherwise (tests/test_site.py), skipped files not at all.
+        if became[source.name] not in ("article", "page"):
+            continue
+        data = read_document(source).data
+        items = data["value"] if became[source.name] == "page" else [data]
+        for path, value in (leaf for item in items for leaf in _leaves(item)):
             p = _predicate(_field(path))
             subjects = {s for s, o in doc.subject_objects(p) if _matches(o, value)}
             assert subjects, f"{source.name}: {path} = {value!r} is not in its named graph as {p}"

@@ -51,6 +51,7 @@ def test_every_file_has_one_outcome_and_its_reasons(tmp_path: Path):
         "merged": 1,
         "warned": 1,
         "rejected": 2,
+        "skipped": 0,
         "warnings": 3,
         "errors": 2,
     }

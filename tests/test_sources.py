@@ -7,9 +7,10 @@ from graph.read.sources import find_sources, parse_document
 
 
 def test_find_sources_recurses_skips_hidden_and_other_suffixes(tmp_path: Path):
-    for name in ("a.md", "sub/b.txt", "sub/c.yaml", "d.yml", ".hidden.md", ".git/e.md", "f.json"):
+    for name in ("a.md", "sub/b.txt", "sub/c.yaml", "d.yml", ".hidden.md", ".git/e.md", "f.json", "g.png", "h.css"):
         write_article(tmp_path, name, "---\n---\n")
-    assert [s.name for s in find_sources([tmp_path])] == ["a.md", "d.yml", "sub/b.txt", "sub/c.yaml"]
+    # JSON (a site's API pages) is read too; assets are not
+    assert [s.name for s in find_sources([tmp_path])] == ["a.md", "d.yml", "f.json", "sub/b.txt", "sub/c.yaml"]
 
 
 def test_find_sources_names_are_relative_to_common_root(tmp_path: Path):

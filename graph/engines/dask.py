@@ -389,7 +389,16 @@ def write_partition(
 
     info = _write_part(target, f"part-{partition:05d}.nq", chunks())
     return [
-        FileRecords(f.source, [Article(a.iri, a.url) for a in f.articles[:1]], diagnostics=f.diagnostics) for f in files
+        FileRecords(
+            f.source,
+            [Article(a.iri, a.url, stub=a.stub) for a in (f.main if f.kind == "page" else f.articles[:1])],
+            f.providers[:1],
+            f.topics[:1],
+            diagnostics=f.diagnostics,
+            kind=f.kind,
+            reason=f.reason,
+        )
+        for f in files
     ], info
 
 

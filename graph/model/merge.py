@@ -105,8 +105,8 @@ class Gathering:
         if files and f.source < files[-1].source:
             self.in_order = False
         files.append(f)
-        if not f.rejected:
-            _claim(self.claims, f.articles[0])
+        for article in f.main:
+            _claim(self.claims, article)
         if self.in_order:
             _group(self.groups, f)
 
@@ -154,7 +154,7 @@ class _Shared:
     def file(self, f: FileRecords) -> None:
         """Share what the records of ``f`` repeat of earlier files'."""
         records, texts = self.records, self.texts
-        f.topics = [records.setdefault((t.iri, t.label), t) for t in f.topics]
+        f.topics = [t if t.profiled else records.setdefault((t.iri, t.label), t) for t in f.topics]
         f.providers = [
             p if p.extra else records.setdefault((p.iri, p.domain, p.name, p.images), p) for p in f.providers
         ]
@@ -253,8 +253,8 @@ def url_claims(files: Iterable[FileRecords]) -> UrlClaims:
     """
     claims: UrlClaims = {}
     for f in files:
-        if not f.rejected:
-            _claim(claims, f.articles[0])
+        for article in f.main:
+            _claim(claims, article)
     return claims
 
 
@@ -298,6 +298,7 @@ def resolve_file(f: FileRecords, url_map: Mapping[str, str]) -> FileRecords:
     if not renamed or all(k == v for k, v in renamed.items()):
         return f
     articles = [replace(a, related=_unique(renamed.get(r, r) for r in a.related)) if a.related else a for a in articles]
+    articles = [replace(a, parts=_unique(renamed.get(r, r) for r in a.parts)) if a.parts else a for a in articles]
     return replace(f, articles=articles)
 
 
@@ -393,6 +394,8 @@ def _merge_articles(records: list[Article]) -> Article:
         stub=all(r.stub for r in records),
         sources=_union([r.sources for r in records]),
         extra=_merge_extra([r.extra for r in records]),
+        schema_type=_first(r.schema_type for r in records),
+        parts=_union([r.parts for r in records]),
     )
 
 
@@ -421,7 +424,9 @@ def _merge_providers(records: list[Provider]) -> Provider:
             named[r.name] += times
             if _is_real_name(r):
                 real[r.name] += times
-    names = real or named
+    # The site's own profile of the organization (``_data/organizations/*``) names it, whatever articles say.
+    profiled = Counter(r.name for r, _ in said if r.name and ("taxonomy", "organization") in r.extra)
+    names = profiled or real or named
     name = min(names, key=lambda n: (-names[n], n)) if names else None
     records = sorted((r for r, _ in said), key=lambda r: repr((r.name, r.images, r.extra)))
     return Provider(
@@ -441,10 +446,23 @@ def _is_real_name(provider: Provider) -> bool:
 def _merge_topics(records: list[Topic]) -> Topic:
     if len(records) == 1:
         return records[0]
-    spellings = Counter(r.label for r in records)
+    profiles = [r for r in records if r.profiled]
+    # The taxonomy's name wins over the articles' spellings; of several taxonomy files, the most said.
+    spellings = Counter(r.label for r in (profiles or records))
     label = min(spellings, key=lambda s: (-spellings[s], s))
-    assert all(topic_key(s) == topic_key(label) for s in spellings)
-    return Topic(records[0].iri, label)
+    assert all(topic_key(r.label) == topic_key(label) for r in records)
+    if not profiles:
+        return Topic(records[0].iri, label)
+    profiles.sort(key=lambda r: repr((r.notation, r.label, r.broader, r.alt_labels, r.images, r.extra)))
+    return Topic(
+        records[0].iri,
+        label,
+        broader=_union(r.broader for r in profiles),
+        alt_labels=_union(r.alt_labels for r in profiles),
+        notation=_first(r.notation for r in profiles),
+        images=_union(r.images for r in profiles),
+        extra=_merge_extra(r.extra for r in profiles),
+    )
 
 
 def _merge_images(records: list[Image]) -> Image:

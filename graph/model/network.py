@@ -2,7 +2,8 @@
 
 Nodes are keyed by IRI, the same IRI the RDF uses. Every node has ``kind``
 (``article``, ``provider``, ``topic`` or ``image``) and ``label``; every edge
-has ``kind`` (``publisher``, ``about``, ``related`` or ``image``) and uses that
+has ``kind`` (``publisher``, ``about``, ``related``, ``image``, ``broader``: a topic to its parent,
+``part``: a collection item to an item it lists) and uses that
 kind as its key, so there is at most one edge per (source, target, kind).
 """
 
@@ -18,7 +19,7 @@ from graph.read.records import Article, Image, Provider, Topic
 __all__ = ["EDGE_KINDS", "NODE_KINDS", "add_keyed_edges", "article_attrs", "edge_count", "edge_total", "to_networkx"]
 
 NODE_KINDS = ("article", "provider", "topic", "image")
-EDGE_KINDS = ("publisher", "about", "related", "image")
+EDGE_KINDS = ("publisher", "about", "related", "image", "broader", "part")
 
 
 def article_attrs(a: Article) -> dict[str, Any]:
@@ -33,18 +34,39 @@ def article_attrs(a: Article) -> dict[str, Any]:
         attrs["date"] = f"{d.year}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}Z"
     if a.type is not None:
         attrs["type"] = a.type
+    if a.schema_type is not None:
+        attrs["class"] = a.schema_type
     attrs["sources"] = list(a.sources)
     return attrs
 
 
-def provider_attrs(p: Provider) -> dict[str, Any]:
-    """The node attributes of a provider."""
-    return {"kind": "provider", "label": p.label, "domain": p.domain}
+def provider_attrs(p: Provider, images: dict[str, Image] | None = None) -> dict[str, Any]:
+    """The node attributes of a provider; an organization profile adds ``description`` and ``logo`` (a URL).
+
+    >>> provider_attrs(Provider("id:p", "a.example", "A", extra=(("description", "Makes A."),)))
+    {'kind': 'provider', 'label': 'A', 'domain': 'a.example', 'description': 'Makes A.'}
+    """
+    attrs: dict[str, Any] = {"kind": "provider", "label": p.label, "domain": p.domain}
+    if p.extra:
+        description = next((v for k, v in p.extra if k == "description" and isinstance(v, str)), None)
+        if description is not None:
+            attrs["description"] = description
+    if p.images and images is not None:
+        logos = [images[m] for m in p.images if m in images]
+        if logos:  # the largest logo the provider has
+            best = max(logos, key=lambda m: ((m.width or 0) * (m.height or 0), m.url))
+            attrs["logo"] = best.url
+    return attrs
 
 
 def topic_attrs(t: Topic) -> dict[str, Any]:
-    """The node attributes of a topic."""
-    return {"kind": "topic", "label": t.label}
+    """The node attributes of a topic (a taxonomy topic adds ``notation`` and ``keywords``)."""
+    attrs: dict[str, Any] = {"kind": "topic", "label": t.label}
+    if t.notation is not None:
+        attrs["notation"] = t.notation
+    if t.alt_labels:
+        attrs["keywords"] = list(t.alt_labels)
+    return attrs
 
 
 def image_attrs(i: Image) -> dict[str, Any]:
@@ -67,7 +89,7 @@ def to_networkx(corpus: Corpus) -> nx.MultiDiGraph:
     """
     g: nx.MultiDiGraph = nx.MultiDiGraph()
     g.add_nodes_from((iri, article_attrs(a)) for iri, a in corpus.articles.items())
-    g.add_nodes_from((iri, provider_attrs(p)) for iri, p in corpus.providers.items())
+    g.add_nodes_from((iri, provider_attrs(p, corpus.images)) for iri, p in corpus.providers.items())
     g.add_nodes_from((iri, topic_attrs(t)) for iri, t in corpus.topics.items())
     g.add_nodes_from((iri, image_attrs(i)) for iri, i in corpus.images.items())
     edges: list[tuple[str, str, str]] = []
@@ -77,8 +99,13 @@ def to_networkx(corpus: Corpus) -> nx.MultiDiGraph:
         edges.extend((iri, t, "about") for t in a.topics)
         edges.extend((iri, r, "related") for r in a.related)
         edges.extend((iri, m, "image") for m in a.images)
+        edges.extend((iri, m, "part") for m in a.parts)
     for iri, p in corpus.providers.items():
         edges.extend((iri, m, "image") for m in p.images)
+    for iri, t in corpus.topics.items():
+        if t.broader or t.images:
+            edges.extend((iri, b, "broader") for b in t.broader)
+            edges.extend((iri, m, "image") for m in t.images)
     add_keyed_edges(g, edges)
     return g
 
@@ -137,11 +164,13 @@ def edge_count(corpus: Corpus) -> int:
     """
     n = 0
     for iri, a in corpus.articles.items():
-        n += bool(a.provider) + len(set(a.topics)) + len(set(a.related)) + len(set(a.images))
+        n += bool(a.provider) + len(set(a.topics)) + len(set(a.related)) + len(set(a.images)) + len(set(a.parts))
         p = corpus.providers.get(iri)
         if p is not None:  # an article and a provider under one IRI share its image edges
             n += len(set(p.images) - set(a.images))
     for iri, p in corpus.providers.items():
         if iri not in corpus.articles:
             n += len(set(p.images))
+    for t in corpus.topics.values():
+        n += len(set(t.broader)) + len(set(t.images))
     return n

@@ -3,7 +3,11 @@
 Each file has one outcome: ``kept`` (its article is a node), ``merged`` (its
 article is the same article as another file's, and was merged into it),
 ``warned`` (kept, with warnings: odd values that were read anyway) or
-``rejected`` (it gave no article; the errors say why). The report is built
+``rejected`` (it gave no article; the errors say why) or ``skipped`` (a file of a site that
+holds no graph content: its configuration, a template, the repository's README; ``reason`` says why).
+Each file also says what it ``became``: ``article``, ``page`` (a JSON API page; ``articles`` counts
+the articles it lists), ``topic``, ``tag``, ``organization``, ``item`` (an item of a site collection)
+or ``skipped``; the summary line counts each kind. The report is built
 from the merged corpus alone, plain data all the way, so it is the same
 whatever order, process or cache the files went through. ``newsgraph build``
 writes it as ``DIR/report.json`` and summarizes it on stderr; ``graph.build``
@@ -24,9 +28,11 @@ from graph.read.sources import Diagnostic
 
 __all__ = ["OUTCOMES", "FileReport", "RejectedFilesError", "Report", "make_report"]
 
-Outcome = Literal["kept", "merged", "warned", "rejected"]
+Outcome = Literal["kept", "merged", "warned", "rejected", "skipped"]
 #: Every outcome, in the order the summary counts them.
-OUTCOMES: tuple[Outcome, ...] = ("kept", "merged", "warned", "rejected")
+OUTCOMES: tuple[Outcome, ...] = ("kept", "merged", "warned", "rejected", "skipped")
+#: What a file may become, in the order the summary counts them.
+KINDS = ("article", "page", "topic", "tag", "organization", "item", "skipped")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,10 @@ class FileReport:
     article: str | None = None
     merged_into: str | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: What the file became (:data:`KINDS`); ``articles``: how many articles it gave (a page's are many).
+    became: str = "article"
+    articles: int = 0
+    reason: str = ""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -60,6 +70,9 @@ class FileReport:
             "outcome": self.outcome,
             "article": self.article,
             "merged_into": self.merged_into,
+            "became": self.became,
+            **({"articles": self.articles} if self.became == "page" else {}),
+            **({"reason": self.reason} if self.reason else {}),
             "diagnostics": [
                 {"severity": d.severity, "code": d.code, "line": d.line, "message": d.message} for d in self.diagnostics
             ],
@@ -73,7 +86,7 @@ class Report:
     >>> from graph import build
     >>> report = build(["seeds"]).report
     >>> report.counts()
-    {'files': 2, 'kept': 2, 'merged': 0, 'warned': 0, 'rejected': 0, 'warnings': 0, 'errors': 0}
+    {'files': 2, 'kept': 2, 'merged': 0, 'warned': 0, 'rejected': 0, 'skipped': 0, 'warnings': 0, 'errors': 0}
     >>> report.rejected
     []
     """
@@ -96,6 +109,19 @@ class Report:
             "errors": severities["error"],
         }
 
+    def kinds(self) -> dict[str, int]:
+        """How many files became each kind of thing (:data:`KINDS`), and the articles the pages gave.
+
+        >>> from graph import build
+        >>> build(["seeds"]).report.kinds()
+        {'article': 2, 'page': 0, 'topic': 0, 'tag': 0, 'organization': 0, 'item': 0, 'skipped': 0, 'page articles': 0}
+        """
+        became = Counter(f.became for f in self.files if f.outcome != "rejected")
+        return {
+            **{k: became[k] for k in KINDS},
+            "page articles": sum(f.articles for f in self.files if f.became == "page"),
+        }
+
     def to_json(self) -> str:
         """The report as JSON text (deterministic; what ``report.json`` holds).
 
@@ -104,7 +130,7 @@ class Report:
         >>> json.loads(build(["seeds"]).report.to_json())["files"][0]["outcome"]
         'kept'
         """
-        data = {"summary": self.counts(), "files": [f.as_dict() for f in self.files]}
+        data = {"summary": self.counts(), "became": self.kinds(), "files": [f.as_dict() for f in self.files]}
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
     def summary(self, limit: int = 20, where: str = "") -> str:
@@ -121,7 +147,11 @@ class Report:
         lines = [
             f"{c['files']:,} files read: {c['kept']:,} kept, {c['merged']:,} merged into another file's article, "
             f"{c['warned']:,} kept with warnings, {c['rejected']:,} rejected"
+            + (f", {c['skipped']:,} skipped (no graph content)" if c["skipped"] else "")
         ]
+        k = self.kinds()
+        if any(k[kind] for kind in KINDS if kind != "article"):
+            lines[0] += "; " + ", ".join(_kind_text(kind, k) for kind in KINDS if k[kind])
         errors = [d for f in self.rejected for d in f.errors]
         if errors:
             lines.append(f"rejected ({c['rejected']} files):")
@@ -145,6 +175,25 @@ class Report:
         return f"<Report: {c['files']} files, {c['kept']} kept, {c['merged']} merged, {c['warned']} warned, " + (
             f"{c['rejected']} rejected>"
         )
+
+
+_KIND_NAMES = {
+    "article": ("article file", "article files"),
+    "page": ("page", "pages"),
+    "topic": ("topic", "topics"),
+    "tag": ("tag", "tags"),
+    "organization": ("organization", "organizations"),
+    "item": ("collection item", "collection items"),
+    "skipped": ("skipped", "skipped"),
+}
+
+
+def _kind_text(kind: str, k: dict[str, int]) -> str:
+    one, many = _KIND_NAMES[kind]
+    text = f"{k[kind]:,} {one if k[kind] == 1 else many}"
+    if kind == "page":
+        text += f" of {k['page articles']:,} articles"
+    return text
 
 
 def _at(d: Diagnostic) -> str:
@@ -188,22 +237,31 @@ def make_report(corpus: Corpus) -> Report:
     """
     owners: dict[str, list[str]] = defaultdict(list)
     for f in corpus.files:
-        if not f.rejected:
+        if not f.rejected and f.kind in ("article", "item"):
             owners[f.articles[0].iri].append(f.source)
     reports = []
     for f in sorted(corpus.files, key=lambda f: f.source):
         diagnostics = tuple(f.diagnostics)
+        if f.kind == "skipped":
+            reports.append(FileReport(f.source, "skipped", None, None, diagnostics, "skipped", 0, f.reason))
+            continue
+        if not f.rejected and f.kind not in ("article", "item"):
+            outcome: Outcome = "warned" if any(d.severity == "warning" for d in diagnostics) else "kept"
+            main = f.topics[0].iri if f.topics else f.providers[0].iri if f.providers else None
+            count = len(f.main) if f.kind == "page" else 0
+            reports.append(FileReport(f.source, outcome, main, None, diagnostics, f.kind, count))
+            continue
         if f.rejected:
             if not any(d.severity == "error" for d in diagnostics):  # never silent: say why
                 diagnostics += (Diagnostic(f.source, "error", "the file gave no article", None, "no-article"),)
-            reports.append(FileReport(f.source, "rejected", None, None, diagnostics))
+            reports.append(FileReport(f.source, "rejected", None, None, diagnostics, f.kind))
             continue
         iri = f.articles[0].iri
         first = min(owners[iri])
         if first != f.source:
-            reports.append(FileReport(f.source, "merged", iri, first, diagnostics))
+            reports.append(FileReport(f.source, "merged", iri, first, diagnostics, f.kind, 1))
         elif any(d.severity == "warning" for d in diagnostics):
-            reports.append(FileReport(f.source, "warned", iri, None, diagnostics))
+            reports.append(FileReport(f.source, "warned", iri, None, diagnostics, f.kind, 1))
         else:
-            reports.append(FileReport(f.source, "kept", iri, None, diagnostics))
+            reports.append(FileReport(f.source, "kept", iri, None, diagnostics, f.kind, 1))
     return Report(tuple(reports))

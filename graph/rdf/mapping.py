@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote
 from graph.model.merge import Corpus
 from graph.read.identity import safe_iri, source_iri, topic_scheme_iri
 from graph.read.records import Article, Extra, FileRecords, Image, Provider, Scalar, Topic
+from graph.read.site import CREATIVE_WORKS
 
 __all__ = [
     "FIELD_PREDICATES",
@@ -91,6 +92,12 @@ FIELD_PREDICATES = {
     "images.width": f"{SCHEMA}width",
     "images.height": f"{SCHEMA}height",
     "images.title": f"{SCHEMA}name",
+    "startDateTime": f"{SCHEMA}startDate",
+    "endDateTime": f"{SCHEMA}endDate",
+    "provider.description": f"{SCHEMA}description",
+    "provider.otherNames": f"{SCHEMA}alternateName",
+    "provider._id": f"{DCTERMS}identifier",
+    "topic.description": f"{SKOS}definition",
 }
 
 _TYPE = f"<{RDF}type>"
@@ -217,7 +224,7 @@ def _predicate(key: str, scope: str = "") -> str:
 
 
 # Input key → predicate term, per scope: a plain dict (faster than a cache wrapper in the hot loop).
-_PREDICATES: dict[str, dict[str, str]] = {"": {}, "provider": {}, "images": {}}
+_PREDICATES: dict[str, dict[str, str]] = {"": {}, "provider": {}, "images": {}, "topic": {}}
 
 
 def _extra_pairs(extra: Extra, scope: str = "") -> list[tuple[str, str]]:
@@ -307,7 +314,8 @@ class Describer:
         known = self.terms if self.terms is not None else {}
         term = self.term
         primary = a.url if primary is None else primary
-        pairs = [(_TYPE, _NEWS_ARTICLE)]
+        kind = a.schema_type
+        pairs = [(_TYPE, _NEWS_ARTICLE if kind is None else _class(kind))]
         urls = a.urls
         if len(urls) == 1 and urls[0] == a.url:
             pairs.append((_URL if a.url == primary else _OTHER_URL, _url_term(a.url)))
@@ -317,7 +325,7 @@ class Describer:
         if a.type == "video":
             pairs.append((_TYPE, _VIDEO_OBJECT))
         if a.title is not None:
-            pairs.append((_HEADLINE, literal(a.title)))
+            pairs.append((_HEADLINE if kind is None or kind in CREATIVE_WORKS else _NAME, literal(a.title)))
         if a.excerpt is not None:
             pairs.append((_ABSTRACT, literal(a.excerpt)))
         if a.date_published is not None:
@@ -329,6 +337,8 @@ class Describer:
         pairs += [(_ABOUT, known.get(t) or term(t)) for t in a.topics]
         pairs += [(_IMAGE, known.get(m) or term(m)) for m in a.images]
         pairs += [(_RELATION, known.get(r) or term(r)) for r in a.related]
+        if a.parts:
+            pairs += [(_HAS_PART, known.get(r) or term(r)) for r in a.parts]
         pairs += [(_SOURCE, self.source(s)) for s in a.sources]
         # Every other field, webUrl and originalUrl as written among them.
         pairs += _extra_pairs(a.extra)
@@ -340,12 +350,28 @@ class Describer:
         if p.name is not None:
             pairs.append((_NAME, literal(p.name)))
         pairs += [(_LOGO, self.term(m)) for m in p.images]
-        pairs += _extra_pairs(p.extra, "provider")
+        if p.extra:
+            pairs += _extra_pairs(p.extra, "provider")
+            if ("taxonomy", "organization") in p.extra:  # an organization profile: its site
+                pairs.append((_URL, iri(f"https://{p.domain}/")))
         return pairs
 
     def topic(self, t: Topic) -> list[tuple[str, str]]:
-        """The (predicate, object) pairs that describe a topic."""
-        return [(_TYPE, _CONCEPT), (_PREF_LABEL, literal(t.label)), (_IN_SCHEME, self.scheme)]
+        """The (predicate, object) pairs that describe a topic (and what the site's taxonomy says of it)."""
+        pairs = [(_TYPE, _CONCEPT), (_PREF_LABEL, literal(t.label)), (_IN_SCHEME, self.scheme)]
+        if not t.profiled:
+            return pairs
+        pairs += [(_BROADER, self.term(b)) for b in t.broader]
+        pairs += [(_ALT_LABEL, literal(k)) for k in t.alt_labels]
+        if t.notation is not None:
+            pairs.append((_NOTATION, literal(t.notation)))
+        pairs += [(_IMAGE, self.term(m)) for m in t.images]
+        for key, value in t.extra:
+            if key == "services" and isinstance(value, str):
+                pairs.append((_SEE_ALSO, _url_term(value)))
+            else:
+                pairs.append((_predicate(key, "topic"), literal(value)))
+        return pairs
 
     def image(self, m: Image) -> list[tuple[str, str]]:
         """The (predicate, object) pairs that describe an image."""
@@ -363,9 +389,15 @@ class Describer:
     def source_block(self, f: FileRecords) -> Block:
         """A source file: a ``schema:DigitalDocument`` whose main entity is its article (if it gave one)."""
         pairs = [(_TYPE, _DIGITAL_DOCUMENT), (_IDENTIFIER, literal(f.source))]
-        if not f.rejected:
+        if f.kind == "page":  # a JSON API page: every article it lists
+            pairs += [(_HAS_PART, self.term(a.iri)) for a in f.main]
+        elif f.kind in ("topic", "tag") and f.topics:
+            pairs.append((_MAIN_ENTITY, self.term(f.topics[0].iri)))
+        elif f.kind == "organization" and f.providers:
+            pairs.append((_MAIN_ENTITY, self.term(f.providers[0].iri)))
+        elif f.articles and not f.articles[0].stub:
             pairs.append((_MAIN_ENTITY, self.term(f.articles[0].iri)))
-        return self.source(f.source), sorted(pairs)
+        return self.source(f.source), sorted(set(pairs))
 
 
 _OTHER_URL = f"<{VOCAB}url>"
@@ -379,6 +411,16 @@ _IN_SCHEME = f"<{SKOS}inScheme>"
 _DIGITAL_DOCUMENT = f"<{SCHEMA}DigitalDocument>"
 _IDENTIFIER = f"<{DCTERMS}identifier>"
 _MAIN_ENTITY = f"<{SCHEMA}mainEntity>"
+_HAS_PART = f"<{SCHEMA}hasPart>"
+_BROADER = f"<{SKOS}broader>"
+_ALT_LABEL = f"<{SKOS}altLabel>"
+_NOTATION = f"<{SKOS}notation>"
+_SEE_ALSO = f"<{RDFS}seeAlso>"
+
+
+@lru_cache(maxsize=64)
+def _class(name: str) -> str:
+    return f"<{SCHEMA}{name}>"
 
 
 def _blocks(
@@ -487,7 +529,7 @@ def _weight(what: int, r: Any) -> int:
     if what == 1:
         return 3 + len(r.images) + len(r.extra)
     if what == 2:
-        return 3
+        return 3 + len(r.broader) + len(r.alt_labels) + len(r.images) + len(r.extra)
     if what == 3:
         return 4 + len(r.extra)
     if what == _SOURCE_ENTRY:

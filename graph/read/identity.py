@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -249,11 +250,13 @@ def provider_iri(domain: str, base: str = DEFAULT_BASE) -> str:
 
 
 def topic_key(label: str) -> str:
-    """A topic label with case and runs of white space folded.
+    """A topic label with case, Unicode compatibility forms (NFKC) and runs of white space folded.
 
-    >>> topic_key("  Computer\\t VISION ")
-    'computer vision'
+    >>> topic_key("  Computer\\t VISION "), topic_key("ＡＩ Ethics") == topic_key("ai ethics")
+    ('computer vision', True)
     """
+    if not label.isascii():
+        label = unicodedata.normalize("NFKC", label)
     return _SPACES.sub(" ", label).strip().casefold()
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any
+from urllib.parse import quote
 
+from graph.read import site
 from graph.read.identity import (
     DEFAULT_BASE,
     article_iri,
@@ -91,10 +93,25 @@ class Provider:
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A topic (a SKOS concept), known by its folded label."""
+    """A topic (a SKOS concept), known by its folded label.
+
+    A topic of the site's taxonomy (``_data/topics/*``, ``_data/tags/*``) says more: the IRIs of its
+    parents (``broader``), its keywords (``alt_labels``), its id (``notation``), its images and the rest
+    of its fields (``extra``: hashtags, description, ...). A topic only named by articles has none of these.
+    """
 
     iri: str
     label: str
+    broader: tuple[str, ...] = ()
+    alt_labels: tuple[str, ...] = ()
+    notation: str | None = None
+    images: tuple[str, ...] = ()
+    extra: Extra = ()
+
+    @property
+    def profiled(self) -> bool:
+        """Whether a taxonomy file described the topic (more than its label)."""
+        return bool(self.notation is not None or self.broader or self.alt_labels or self.images or self.extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +136,10 @@ class Article:
     stub: bool = False
     sources: tuple[str, ...] = ()
     extra: Extra = ()
+    #: The schema.org class of a site's collection item (``Course``, ``Person``, ...); ``None``: a news article.
+    schema_type: str | None = None
+    #: The items a collection item lists (``schema:hasPart``), as IRIs.
+    parts: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -153,11 +174,26 @@ class FileRecords:
     topics: list[Topic] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: What the file became: ``article``, ``page`` (a JSON API page), ``topic``, ``tag``, ``organization``,
+    #: ``item`` (an item of a site collection) or ``skipped`` (no graph content; ``reason`` says why).
+    kind: str = "article"
+    reason: str = ""
 
     @property
     def rejected(self) -> bool:
-        """True when the file gave no article."""
-        return not self.articles
+        """True when the file gave nothing it should have given (an article file without its article)."""
+        if self.kind in ("article", "item"):
+            return not self.articles
+        if self.kind in ("topic", "tag", "organization"):
+            return not (self.topics or self.providers)
+        return False  # a page (of any number of articles) or a skipped file
+
+    @property
+    def main(self) -> list[Article]:
+        """The file's own (full) articles: its article, or every article of a page; no related stubs."""
+        if self.kind == "page":
+            return [a for a in self.articles if not a.stub]
+        return self.articles[:1] if self.articles and not self.articles[0].stub else []
 
 
 class _Extractor:
@@ -373,8 +409,10 @@ class _Extractor:
             iris.append(topic.iri)
         return _unique(iris)
 
-    def article(self, data: dict[str, Any], where: str, stub: bool) -> Article | None:
+    def article(self, data: dict[str, Any], where: str, stub: bool, more_urls: tuple[str, ...] = ()) -> Article | None:
         raw_urls = [u if type(u := data.get(key)) is str else self.text(u, f"{where}{key}") for key in _URL_KEYS]
+        if more_urls:
+            raw_urls += more_urls
         urls = _unique(canonical_url(u) for u in raw_urls if u and u.strip())
         if not urls:
             return None
@@ -450,8 +488,29 @@ def extract(document: Document, base: str = DEFAULT_BASE, drop: frozenset[str] =
     extractor = _Extractor(document.source, base, drop, document)
     out = extractor.out
     out.diagnostics.extend(document.diagnostics)
+    if document.kind == "skipped":
+        out.kind, out.reason = "skipped", document.reason
+        return out
     if document.data is None:
         return out
+    if document.kind == "page":
+        return _page(extractor, document.data)
+    taxonomy = site.taxonomy_of(document.data)
+    if taxonomy is not None:
+        return _taxonomy(extractor, extractor.without_dropped(document.data), taxonomy)
+    if document.kind == "data":
+        out.kind, out.reason = "skipped", _data_reason(document.data)
+        return out
+    if (
+        document.source.lower().endswith((".html", ".htm", ".xml"))
+        and not any(isinstance(document.data.get(k), str) for k in _URL_KEYS)
+    ) or set(document.source.lower().split("/")[:-1]) & {"_layouts", "_includes"}:
+        out.kind, out.reason = "skipped", "a page, layout, include or feed template with no URL (no graph content)"
+        out.diagnostics = [d for d in out.diagnostics if d.code != "body"]  # a template's body is the template
+        return out
+    item = site.item_class(document.data, document.source)
+    if item is not None:
+        return _item(extractor, extractor.without_dropped(document.data), item)
     if extractor.article(extractor.without_dropped(document.data), "", stub=False) is None:
         out.diagnostics.append(
             Diagnostic(
@@ -468,6 +527,150 @@ def extract(document: Document, base: str = DEFAULT_BASE, drop: frozenset[str] =
         message = f"... and {extractor.unsaid} more warnings like these"
         out.diagnostics.append(Diagnostic(document.source, "warning", message, None, "more-warnings"))
     return out
+
+
+_CONFIG_KEYS = frozenset({"baseurl", "collections", "plugins", "permalink", "defaults", "exclude", "remote_theme"})
+
+
+def _data_reason(data: dict[str, Any]) -> str:
+    if len(_CONFIG_KEYS & set(data)) >= 2:
+        return "the site's configuration (no graph content)"
+    return "site data with no graph content (no taxonomy: key, no article)"
+
+
+def _page(extractor: _Extractor, data: dict[str, Any]) -> FileRecords:
+    """A JSON API page: each item of ``value`` an article, mapped exactly as a front-matter file."""
+    out = extractor.out
+    out.kind = "page"
+    for i, item in enumerate(data["value"]):
+        where = f"value[{i}]"
+        if not isinstance(item, dict):
+            extractor.warn(f"{where}: an item of a page must be a mapping; left out", "wrong-shape")
+            continue
+        if extractor.article(extractor.without_dropped(item), f"{where}.", stub=False) is None:
+            extractor.warn(f"{where}: an item without a URL (webUrl or originalUrl); left out", "no-url")
+    _more_warnings(extractor)
+    return out
+
+
+def item_file_url(name: str, base: str = DEFAULT_BASE) -> str:
+    """The URL a site collection item is known by whatever else it says: its file, without the suffix.
+
+    Items that list others (``items: [videos/x]``) name them this way, relative to the collection.
+
+    >>> item_file_url("site/_learning/videos/x.md")
+    'https://newsgraph.example/id/item/site/_learning/videos/x'
+    """
+    stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
+    return f"{base}item/{quote(stem, safe='/')}"
+
+
+def _item(extractor: _Extractor, data: dict[str, Any], schema_type: str) -> FileRecords:
+    """An item of a site collection (a video, course, event, person, ...): an article-like node of its class."""
+    out = extractor.out
+    out.kind = "item"
+    source = extractor.source
+    title_key, excerpt_key = site.title_and_excerpt_keys(data)
+    view = data
+    renames = {k: v for k, v in ((title_key, "title"), (excerpt_key, "excerpt")) if k is not None and k != v}
+    if renames:
+        view = {renames.get(k, k): v for k, v in data.items()}
+    more = (*site.item_urls(data), item_file_url(source, extractor.base))
+    article = extractor.article(view, "", stub=False, more_urls=more)
+    assert article is not None  # it has its file's URL at least
+    out.articles.pop()
+    parts: list[str] = []
+    refs = data.get("items")
+    if isinstance(refs, list):
+        folders = source.split("/")[:-1]
+        at = max(
+            (i for i, part in enumerate(folders) if part.startswith("_") and part.lower() not in site.JEKYLL_FOLDERS),
+            default=-1,
+        )
+        root = "/".join(folders[: at + 1])
+        for ref in refs:
+            if isinstance(ref, str) and ref.strip() and "://" not in ref:
+                url = canonical_url(item_file_url(f"{root}/{ref.strip().strip('/')}" if root else ref, extractor.base))
+                stub = Article(article_iri(url, extractor.base), url, urls=(url,), stub=True, sources=(source,))
+                out.articles.append(stub)
+                parts.append(stub.iri)
+    out.articles.insert(0, replace(article, schema_type=schema_type, parts=_unique(parts)))
+    _more_warnings(extractor)
+    return out
+
+
+_TOPIC_KEYS = frozenset({"_id", "name", "parent", "parents", "keywords", "images"})
+_ORGANIZATION_KEYS = frozenset({"domain", "name", "images"})
+
+
+def _taxonomy(extractor: _Extractor, data: dict[str, Any], taxonomy: str) -> FileRecords:
+    """A site data file: a topic or tag (a SKOS concept of the taxonomy) or an organization (a provider)."""
+    out = extractor.out
+    out.kind = taxonomy
+    base = extractor.base
+    if taxonomy == "organization":
+        domain = data.get("domain") if isinstance(data.get("domain"), str) else data.get("_id")
+        name = extractor.text(data.get("name"), "name")
+        if not isinstance(domain, str) or not provider_domain(domain):
+            out.diagnostics.append(
+                Diagnostic(
+                    extractor.source, "error", "an organization without a domain (domain or _id)", None, "no-domain"
+                )
+            )
+            return out
+        extra = extractor.extra(data, _ORGANIZATION_KEYS, "")
+        out.providers.append(
+            Provider(
+                iri=provider_iri(domain, base),
+                domain=provider_domain(domain),
+                name=(name or "").strip() or None,
+                images=extractor.images(data.get("images"), "images"),
+                extra=extra,
+            )
+        )
+        return out
+    ident = extractor.text(data.get("_id"), "_id")
+    name = extractor.text(data.get("name"), "name")
+    label = (name or ident or "").strip()
+    if not label:
+        out.diagnostics.append(
+            Diagnostic(extractor.source, "error", f"a {taxonomy} without a name or _id", None, "no-name")
+        )
+        return out
+    parents = data.get("parents") if "parents" in data else data.get("parent")
+    broader = []
+    for i, parent in enumerate(parents if isinstance(parents, list) else [] if parents is None else [parents]):
+        text = extractor.text(parent, f"parent[{i}]")
+        if text and text.strip():
+            topic = Topic(topic_iri(text, base), text.strip())
+            out.topics.append(topic)
+            broader.append(topic.iri)
+    keywords = [extractor.text(k, "keywords") for k in extractor.listing(data.get("keywords"), "keywords")]
+    extra = tuple(
+        ("services", value)
+        if key.startswith("services.") and isinstance(value, str) and "://" in value
+        else (key, value)
+        for key, value in extractor.extra(data, _TOPIC_KEYS, "")
+    )
+    iri = topic_iri(label, base)
+    topic = Topic(
+        iri=iri,
+        label=label,
+        broader=_unique(b for b in broader if b != iri),
+        alt_labels=_unique(k.strip() for k in keywords if k and k.strip()),
+        notation=ident.strip() if ident and ident.strip() else None,
+        images=extractor.images(data.get("images"), "images"),
+        extra=extra,
+    )
+    out.topics.insert(0, topic)
+    _more_warnings(extractor)
+    return out
+
+
+def _more_warnings(extractor: _Extractor) -> None:
+    if extractor.unsaid:
+        message = f"... and {extractor.unsaid} more warnings like these"
+        extractor.out.diagnostics.append(Diagnostic(extractor.source, "warning", message, None, "more-warnings"))
 
 
 def to_utc(value: dt.datetime) -> dt.datetime:

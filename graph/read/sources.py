@@ -18,6 +18,7 @@ a bounded length of any one text (:data:`MAX_TEXT_CHARS`). Every problem is a
 from __future__ import annotations
 
 import heapq
+import json
 import os
 import re
 import stat
@@ -48,10 +49,16 @@ __all__ = [
     "parse_front_matter",
     "read_document",
     "too_large_message",
+    "yaml_block",
 ]
 
-#: The file endings searched for in folders.
-SUFFIXES = (".md", ".txt", ".yaml", ".yml")
+#: The file endings searched for in folders: articles and site data (front matter or plain YAML), JSON API
+#: pages, and the pages, layouts and feeds a site publishes beside them (read to be skipped, or kept if they
+#: carry front matter with an article or item in it).
+SUFFIXES = (".md", ".txt", ".yaml", ".yml", ".json", ".html", ".htm", ".xml")
+#: What a file that holds no graph content may be (a site's config, templates, the repository's own docs).
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".xml")
+_DOC_STEMS = frozenset({"readme", "license", "licence", "changelog", "contributing", "code_of_conduct", "notice"})
 
 #: A file larger than this is rejected unread (real articles are a few kB).
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -145,6 +152,10 @@ class Document:
     text: str = ""
     first_line: int = 2
     _lines: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    #: What the file is as read: ``""`` front matter, ``"data"`` plain YAML (site data such as
+    #: ``_data/topics/*.yaml``), ``"page"`` a JSON API page, ``"skipped"`` no graph content (``reason`` says why).
+    kind: str = ""
+    reason: str = ""
 
     def line_of(self, key: str) -> int | None:
         """The line of the file where the top-level field ``key`` is written, if it is.
@@ -468,23 +479,118 @@ def parse_document(raw: bytes, name: str) -> Document:
             "control-chars",
         )
         text = _NON_PRINTABLE.sub("\ufffd", text)
+    suffix = _suffix(name)
+    if suffix == ".json":
+        return _parse_json(text, name, notes)
+    kind = ""
+    first = 2
+    if not text.startswith("---") or name.rsplit("/", 1)[-1].lower().startswith("_config."):
+        reason = _skip_reason(name, suffix)
+        if reason is not None:
+            return Document(name, None, notes, kind="skipped", reason=reason)
+    block = ""
     try:
-        block, body_line = split_front_matter(text)
-        if body_line is not None:
-            note("a Markdown body after the front matter; it is not part of the article", body_line, "body")
+        if suffix in (".yaml", ".yml") and text.partition("\n")[0].rstrip() != "---":
+            # Plain YAML (site data): the first document; a bare "---" after it starts an empty second one.
+            kind, first = "data", 1
+            block, rest_line = yaml_block(text, name)
+            if rest_line is not None:
+                note("a second YAML document after the first; it is not read", rest_line, "second-document")
+        else:
+            try:
+                block, body_line = split_front_matter(text)
+            except SourceError as exc:
+                if exc.code != "not-closed" or suffix not in (".yaml", ".yml"):
+                    raise
+                # A YAML file that starts with a document marker "---" and is not front matter: its data.
+                kind, block, body_line = "data", text.partition("\n")[2], None
+            if body_line is not None:
+                note("a Markdown body after the front matter; it is not part of the article", body_line, "body")
         fixed: list[str] = []
-        data = parse_front_matter(block, first_line=2, fixed=fixed)
-        lines = Document(name, None, text=block, first_line=2)
+        try:
+            data = parse_front_matter(block, first_line=first, fixed=fixed)
+        except SourceError as exc:
+            if exc.code == "not-a-mapping" and (kind == "data" or suffix in _TEMPLATE_SUFFIXES):
+                what = "YAML data that is not a mapping" if kind == "data" else "a template with empty front matter"
+                return Document(name, None, notes, kind="skipped", reason=f"no graph content ({what})")
+            raise
+        lines = Document(name, None, text=block, first_line=first)
         for key in fixed[:20]:
             note(f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", lines.line_of(key), "surrogate")
     except SourceError as exc:
         line = exc.line
         if line is None and exc.key is not None:
-            line = Document(name, None, text=block, first_line=2).line_of(exc.key)
+            line = Document(name, None, text=block, first_line=first).line_of(exc.key)
         return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), line, exc.code)])
     except RecursionError:  # pragma: no cover - the depth bound comes first; never crash on a file
         return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
-    return Document(name, data, notes, block, 2)
+    return Document(name, data, notes, block, first, kind=kind)
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > name.rfind("/") else ""
+
+
+def _skip_reason(name: str, suffix: str) -> str | None:
+    """Why a file without front matter holds no graph content, or ``None`` if it should have held some."""
+    base = name.rsplit("/", 1)[-1].lower()
+    stem = base.split(".", 1)[0]
+    if stem == "_config" and suffix in (".yml", ".yaml"):  # Jekyll reads its configuration from _config*.yml
+        return "the site's configuration (_config.yml; no graph content)"
+    if stem in _DOC_STEMS:
+        return "the repository's own documentation (no front matter)"
+    if suffix in _TEMPLATE_SUFFIXES:
+        return f"a template, include or feed ({suffix}) with no front matter"
+    return None
+
+
+def yaml_block(text: str, name: str) -> tuple[str, int | None]:
+    """The YAML the build parses in ``text`` (the file ``name``, LF line ends) and the line of anything after it.
+
+    Front matter is the block between the first two ``---`` lines (what follows, a Markdown body, is not
+    read); a plain YAML file (``.yaml``/``.yml`` not starting with ``---``) is its first document.
+
+    >>> yaml_block("taxonomy: topic\\nname: AI\\n---\\n", "_data/topics/ai.yaml")
+    ('taxonomy: topic\\nname: AI\\n', None)
+    >>> yaml_block("---\\ntitle: T\\n---\\n# Body\\n", "a.md")
+    ('title: T\\n', 4)
+    """
+    if _suffix(name) in (".yaml", ".yml") and text.partition("\n")[0].rstrip() != "---":
+        match = _FENCE.match(text) or _FENCE_LINE.search(text)
+        if match is None:
+            return text, None
+        rest = text[match.end(1) :]
+        stripped = rest.lstrip()
+        if not stripped:
+            return text[: match.start(1)], None
+        return text[: match.start(1)], text.count("\n", 0, len(text) - len(stripped)) + 1
+    return split_front_matter(text)
+
+
+def _parse_json(text: str, name: str, notes: list[Diagnostic]) -> Document:
+    """A JSON file: an API page (``{"page", "value": [...], "nextPage"}``) or a file skipped as no graph content."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        message = f"malformed JSON: {getattr(exc, 'msg', exc)}"
+        return Document(name, None, [*notes, Diagnostic(name, "error", message, line, "malformed-json")])
+    if not (isinstance(data, dict) and isinstance(data.get("value"), list)):
+        reason = 'no graph content (JSON that is not an API page {"page", "value": [...]})'
+        return Document(name, None, notes, kind="skipped", reason=reason)
+    fixed: list[str] = []
+    try:
+        data = _check_values(data, fixed)
+    except SourceError as exc:
+        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), None, exc.code)])
+    for key in fixed[:20]:
+        notes.append(
+            Diagnostic(name, "warning", f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", None, "surrogate")
+        )
+    return Document(name, data, notes, "", 1, kind="page")
 
 
 def split_front_matter(text: str) -> tuple[str, int | None]:

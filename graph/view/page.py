@@ -62,6 +62,8 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "about": {"color": "#59a14f", "dashes": [6, 4], "width": 1.2, "arrow": False, "label": "about"},
     "related": {"color": "#4e79a7", "dashes": [], "width": 1, "arrow": True, "label": "related to"},
     "image": {"color": "#b07aa1", "dashes": [2, 3], "width": 1, "arrow": False, "label": "has image"},
+    "broader": {"color": "#59a14f", "dashes": [], "width": 2, "arrow": True, "label": "narrower than"},
+    "part": {"color": "#76b7b2", "dashes": [], "width": 1.5, "arrow": True, "label": "has part"},
 }
 #: Above this many nodes the layout is computed in Python and physics starts off.
 LAYOUT_THRESHOLD = 300
