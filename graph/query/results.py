@@ -157,6 +157,8 @@ class Records(list[Any], Tabular):
     >>> topics = kg.topics()
     >>> topics.columns, topics.rows()[0]
     (('label', 'iri'), ('AI', 'https://newsgraph.example/id/topic/ai'))
+    >>> type(kg.articles()[:2]).__name__, kg.articles()[0].title[:12]
+    ('Records', 'Carmaker Xpe')
     """
 
     def __init__(self, records: Iterable[Any] = (), label: Labeller | None = None) -> None:
@@ -167,6 +169,11 @@ class Records(list[Any], Tabular):
     def columns(self) -> tuple[str, ...]:  # type: ignore[override]
         """The table's columns (see :func:`record_columns`)."""
         return record_columns(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        """A record, or for a slice (``kg.articles()[:5]``) a :class:`Records` still."""
+        item = list.__getitem__(self, index)
+        return Records(item, self._label) if isinstance(index, slice) else item
 
     def rows(self) -> list[tuple[Any, ...]]:
         """One row per record."""
@@ -196,6 +203,11 @@ class Ranking(list[tuple[Any, float]], Tabular):
     """``(record, score)`` pairs, highest first, also a table of ``kind, label, score, iri``."""
 
     columns = ("kind", "label", "score", "iri")
+
+    def __getitem__(self, index: Any) -> Any:
+        """A pair, or for a slice a :class:`Ranking` still."""
+        item = list.__getitem__(self, index)
+        return Ranking(item) if isinstance(index, slice) else item
 
     def rows(self) -> list[tuple[Any, ...]]:
         """One row per ranked node."""
@@ -236,6 +248,11 @@ class Communities(list[Community], Tabular):
     """Communities, largest first; a table of ``name, size, articles, topics, providers``."""
 
     columns = ("name", "size", "articles", "topics", "providers")
+
+    def __getitem__(self, index: Any) -> Any:
+        """A community, or for a slice a :class:`Communities` still."""
+        item = list.__getitem__(self, index)
+        return Communities(item) if isinstance(index, slice) else item
 
     def rows(self) -> list[tuple[Any, ...]]:
         """One row per community."""
