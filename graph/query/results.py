@@ -70,16 +70,28 @@ class Tabular:
     columns: tuple[str, ...] = ()
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The rows of the table, one tuple of plain values per row, in ``columns`` order."""
+        """The rows of the table, one tuple of plain values per row, in ``columns`` order.
+
+        >>> Timeline({dt.date(2021, 12, 1): 3}).rows()
+        [(datetime.date(2021, 12, 1), 3)]
+        """
         raise NotImplementedError
 
     def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame`` of the table (needs ``pip install "newsgraph[pandas]"``)."""
+        """A ``pandas.DataFrame`` of the table (needs ``pip install "newsgraph[pandas]"``).
+
+        >>> SparqlResult(["name", "n"], [("TechNode", 1)]).to_pandas().to_dict("records")
+        [{'name': 'TechNode', 'n': 1}]
+        """
         pd = _require("pandas", "pandas")
         return pd.DataFrame.from_records(self.rows(), columns=list(self.columns))
 
     def to_polars(self) -> Any:
-        """A ``polars.DataFrame`` of the table (needs ``pip install "newsgraph[polars]"``)."""
+        """A ``polars.DataFrame`` of the table (needs ``pip install "newsgraph[polars]"``).
+
+        >>> SparqlResult(["name", "n"], [("TechNode", 1)]).to_polars().to_dicts()
+        [{'name': 'TechNode', 'n': 1}]
+        """
         pl = _require("polars", "polars")
         rows = self.rows()
         data = {c: [r[i] for r in rows] for i, c in enumerate(self.columns)}
