@@ -324,7 +324,7 @@ class Queries:
         by_kind: dict[str, list[str]] = {}
         for n, kind in self.nx.nodes(data="kind"):
             by_kind.setdefault(str(kind), []).append(n)
-        hubs = set()
+        hubs: set[str] = set()
         for nodes in by_kind.values():
             threshold = hub_threshold(self._degrees[n] for n in nodes)
             hubs.update(n for n in nodes if self._degrees[n] > threshold)
