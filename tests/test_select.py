@@ -138,7 +138,8 @@ def accents(tmp_path_factory: pytest.TempPathFactory) -> graph.KnowledgeGraph:
 
 def test_every_form_of_a_name_resolves_to_the_same_node(g):
     kg = graph.build(["seeds"])
-    by_graph, by_records = Resolver.of_graph(g), kg._resolver
+    c = kg.corpus
+    by_graph, by_records = Resolver.of_graph(g), Resolver.of_records(c.articles, c.providers, c.topics, c.images)
     article = kg.article(XPENG)
     forms = [article, article.iri, "HTTPS://TechNode.COM:443" + XPENG[len("https://technode.com") :]]
     forms += [XPENG + "?utm_source=x#top"]

@@ -220,29 +220,30 @@ class Resolver:
         return cls(kind_of, entries)
 
     # -- the indexes ------------------------------------------------------------------------------
-    def _index(self, kind: str) -> None:
-        keys: dict[str, str] = {}
-        names: dict[str, list[str]] = {}
-        labels: dict[str, str] = {}
-        for iri, label, known in self._entries(kind):
-            for key in known:
-                if key:
-                    keys.setdefault(key, iri)
-            if label:
-                names.setdefault(name_key(label), []).append(iri)
-                labels.setdefault(name_key(label), label)
-        for iris in names.values():
-            iris.sort()
-        self._keys[kind], self._names[kind], self._labels[kind] = keys, names, labels
-
     def _by_key(self, kind: str) -> dict[str, str]:
+        """URL or domain → IRI for the nodes of ``kind`` (made on first use: a lookup by URL folds no titles)."""
         if kind not in self._keys:
-            self._index(kind)
+            keys: dict[str, str] = {}
+            for iri, _, known in self._entries(kind):
+                for key in known:
+                    if key:
+                        keys.setdefault(key, iri)
+            self._keys[kind] = keys
         return self._keys[kind]
 
     def _by_name(self, kind: str) -> dict[str, list[str]]:
+        """Folded label → IRIs (sorted) for the nodes of ``kind``, made on first use."""
         if kind not in self._names:
-            self._index(kind)
+            names: dict[str, list[str]] = {}
+            labels: dict[str, str] = {}
+            for iri, label, _ in self._entries(kind):
+                if label:
+                    key = name_key(label)
+                    names.setdefault(key, []).append(iri)
+                    labels.setdefault(key, label)
+            for iris in names.values():
+                iris.sort()
+            self._names[kind], self._labels[kind] = names, labels
         return self._names[kind]
 
     def labels(self, kind: str) -> list[str]:
@@ -252,8 +253,7 @@ class Resolver:
         >>> Resolver.of_graph(build(["seeds"]).nx).labels("topic")
         ['AI', 'Computer Vision']
         """
-        if kind not in self._labels:
-            self._index(kind)
+        self._by_name(kind)
         return sorted(self._labels[kind].values(), key=lambda x: (x.casefold(), x))
 
     # -- lookups ----------------------------------------------------------------------------------
@@ -337,8 +337,7 @@ class Resolver:
         key = name_key(thing)
         labels: dict[str, str] = {}
         for k in (kind,) if kind else _LABEL_ORDER:
-            if k not in self._labels:
-                self._index(k)
+            self._by_name(k)
             for folded, label in self._labels[k].items():
                 labels.setdefault(folded, label)
             if k == "provider":

@@ -42,7 +42,16 @@ from graph.read.records import Article, Image, Provider, Topic
 from graph.store.embedded import memory_store
 from graph.util.progress import Feedback
 
-__all__ = ["EXACT_BETWEENNESS_UP_TO", "HUB_FLOOR", "HUB_SPREAD", "KINDS", "Queries", "Record", "hub_threshold"]
+__all__ = [
+    "EXACT_BETWEENNESS_UP_TO",
+    "HUB_FLOOR",
+    "HUB_SHARE",
+    "HUB_SPREAD",
+    "KINDS",
+    "Queries",
+    "Record",
+    "hub_threshold",
+]
 
 #: Any node of the graph, as its merged record.
 Record = Article | Provider | Topic | Image
@@ -55,8 +64,10 @@ EXACT_BETWEENNESS_UP_TO = 2_000
 _BETWEENNESS_SAMPLE = 500
 #: A hub has at least this many links, whatever the rest of the graph looks like.
 HUB_FLOOR = 10
-#: ... and more than the median degree plus this many (scaled) median absolute deviations.
+#: ... and more than the median plus this many (scaled) median absolute deviations of its kind's degrees.
 HUB_SPREAD = 10.0
+#: A node linked to more than this share of all articles is a hub too (a topic on every article).
+HUB_SHARE = 0.5
 
 
 class Queries:
@@ -311,17 +322,30 @@ class Queries:
 
     @cached_property
     def _hub_set(self) -> frozenset[str]:
-        threshold = hub_threshold(self._degrees.values())
-        return frozenset(n for n, d in self._degrees.items() if d > threshold)
+        by_kind: dict[str, list[str]] = {}
+        for n, kind in self.nx.nodes(data="kind"):
+            by_kind.setdefault(str(kind), []).append(n)
+        hubs: set[str] = set()
+        for nodes in by_kind.values():
+            threshold = hub_threshold(self._degrees[n] for n in nodes)
+            hubs.update(n for n in nodes if self._degrees[n] > threshold)
+        most = max(HUB_FLOOR, HUB_SHARE * len(by_kind.get("article", ())))
+        hubs.update(n for n, d in self._degrees.items() if d > most)  # on most articles, alone of its kind or not
+        return frozenset(hubs)
 
     def hubs(self) -> Records:
         """The hubs of the graph, most linked first: nodes whose degree is far above the rest.
 
         A node is a hub when its degree (links either way) is above
-        :func:`hub_threshold` of all degrees: more than :data:`HUB_FLOOR`, and
-        more than the median plus :data:`HUB_SPREAD` median absolute deviations,
-        a measure that a few huge nodes do not drag up (as they do a mean, a
-        standard deviation or a high percentile). :meth:`path` goes around them.
+        :func:`hub_threshold` of the degrees of the nodes of its kind (a topic
+        among topics, a provider among providers, ...): more than
+        :data:`HUB_FLOOR`, and more than the median plus :data:`HUB_SPREAD`
+        median absolute deviations, a measure that a few huge nodes do not drag
+        up (as they do a mean, a standard deviation or a high percentile). A
+        node linked to more than :data:`HUB_SHARE` of all articles is a hub
+        too, even alone of its kind. A topic on every article is one; so is a
+        provider that published far more than the others. :meth:`path` goes
+        around them.
 
         >>> from graph import build
         >>> list(build(["seeds"]).hubs())

@@ -70,16 +70,28 @@ class Tabular:
     columns: tuple[str, ...] = ()
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The rows of the table, one tuple of plain values per row, in ``columns`` order."""
+        """The rows of the table, one tuple of plain values per row, in ``columns`` order.
+
+        >>> Timeline({dt.date(2021, 12, 1): 3}).rows()
+        [(datetime.date(2021, 12, 1), 3)]
+        """
         raise NotImplementedError
 
     def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame`` of the table (needs ``pip install "newsgraph[pandas]"``)."""
+        """A ``pandas.DataFrame`` of the table (needs ``pip install "newsgraph[pandas]"``).
+
+        >>> SparqlResult(["name", "n"], [("TechNode", 1)]).to_pandas().to_dict("records")
+        [{'name': 'TechNode', 'n': 1}]
+        """
         pd = _require("pandas", "pandas")
         return pd.DataFrame.from_records(self.rows(), columns=list(self.columns))
 
     def to_polars(self) -> Any:
-        """A ``polars.DataFrame`` of the table (needs ``pip install "newsgraph[polars]"``)."""
+        """A ``polars.DataFrame`` of the table (needs ``pip install "newsgraph[polars]"``).
+
+        >>> SparqlResult(["name", "n"], [("TechNode", 1)]).to_polars().to_dicts()
+        [{'name': 'TechNode', 'n': 1}]
+        """
         pl = _require("polars", "polars")
         rows = self.rows()
         data = {c: [r[i] for r in rows] for i, c in enumerate(self.columns)}
@@ -157,6 +169,8 @@ class Records(list[Any], Tabular):
     >>> topics = kg.topics()
     >>> topics.columns, topics.rows()[0]
     (('label', 'iri'), ('AI', 'https://newsgraph.example/id/topic/ai'))
+    >>> type(kg.articles()[:2]).__name__, kg.articles()[0].title[:12]
+    ('Records', 'Carmaker Xpe')
     """
 
     def __init__(self, records: Iterable[Any] = (), label: Labeller | None = None) -> None:
@@ -167,6 +181,11 @@ class Records(list[Any], Tabular):
     def columns(self) -> tuple[str, ...]:  # type: ignore[override]
         """The table's columns (see :func:`record_columns`)."""
         return record_columns(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        """A record, or for a slice (``kg.articles()[:5]``) a :class:`Records` still."""
+        item = list.__getitem__(self, index)
+        return Records(item, self._label) if isinstance(index, slice) else item
 
     def rows(self) -> list[tuple[Any, ...]]:
         """One row per record."""
@@ -196,6 +215,11 @@ class Ranking(list[tuple[Any, float]], Tabular):
     """``(record, score)`` pairs, highest first, also a table of ``kind, label, score, iri``."""
 
     columns = ("kind", "label", "score", "iri")
+
+    def __getitem__(self, index: Any) -> Any:
+        """A pair, or for a slice a :class:`Ranking` still."""
+        item = list.__getitem__(self, index)
+        return Ranking(item) if isinstance(index, slice) else item
 
     def rows(self) -> list[tuple[Any, ...]]:
         """One row per ranked node."""
@@ -236,6 +260,11 @@ class Communities(list[Community], Tabular):
     """Communities, largest first; a table of ``name, size, articles, topics, providers``."""
 
     columns = ("name", "size", "articles", "topics", "providers")
+
+    def __getitem__(self, index: Any) -> Any:
+        """A community, or for a slice a :class:`Communities` still."""
+        item = list.__getitem__(self, index)
+        return Communities(item) if isinstance(index, slice) else item
 
     def rows(self) -> list[tuple[Any, ...]]:
         """One row per community."""

@@ -140,23 +140,16 @@ def _expected(said: str) -> str:
         if said.startswith(lead):
             said = said[len(lead) :]
             break
-    items: list[str] = []
-    depth, start = 0, 0
-    for i, ch in enumerate(said):
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            items.append(said[start:i])
-            start = i + 1
-    items.append(said[start:])
+    items = _alternatives(said)
     words: list[str] = []
     for item in (" ".join(x.split()) for x in items):
         if not item:
             continue
         single = re.fullmatch(r"\['(.+?)'\]", item)
-        if single and ".." not in item:
+        quoted = re.fullmatch(r'"(.+)"|\'(.+)\'', item)
+        if quoted:
+            word = repr(quoted.group(1) or quoted.group(2))
+        elif single and ".." not in item:
             word = repr(single.group(1).encode().decode("unicode_escape"))
         elif item.startswith("["):
             word = "a number" if re.fullmatch(r"\['0' ?\.\.= ?'9'\]", item) else "a name"
@@ -164,6 +157,8 @@ def _expected(said: str) -> str:
             word = item
         if word in _FUNCTIONS:
             word = "an expression"
+        elif word == "IRI parsing failed":  # a relative or malformed <IRI> where a full one was needed
+            word = "a full IRI (<https://…>)"
         if word not in words:
             words.append(word)
     if len(words) > _MAX_EXPECTED:
@@ -171,3 +166,29 @@ def _expected(said: str) -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _alternatives(said: str) -> list[str]:
+    """The comma-separated alternatives of the parser's list, commas inside quotes and brackets kept."""
+    items: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for ch in said:
+        if quote:
+            current.append(ch)
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    items.append("".join(current).strip())
+    return [i for i in items if i]
