@@ -37,9 +37,11 @@ def add_parsers(sub: Any) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="article files or folders to build from (default: seeds/), or one export (.ttl .nt .nq .trig .jsonld .graphml)",
+        help="article files or folders (default: seeds/), or one export (.ttl .nt .nq .trig .jsonld .graphml)",
     )
-    v.add_argument("--store", metavar="DIR", help="draw the graph of the embedded store `newsgraph build --store` wrote")
+    v.add_argument(
+        "--store", metavar="DIR", help="draw the graph of the embedded store `newsgraph build --store` wrote"
+    )
     v.add_argument("--out", default="view.html", metavar="FILE", help="the page to write (default: view.html)")
     v.add_argument("--topic", metavar="T", help="articles about this topic (its label, any case)")
     v.add_argument("--provider", metavar="DOMAIN", help="articles of this provider (its domain or name)")

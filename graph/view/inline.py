@@ -22,8 +22,8 @@ class InlinePage:
     """A page to display inline: ``_repr_html_`` is an ``iframe`` holding it in ``srcdoc`` (offline, no file).
 
     >>> p = InlinePage("<p>a & b</p>", height=300)
-    >>> p._repr_html_()[:60]
-    '<iframe srcdoc="&lt;p&gt;a &amp;amp; b&lt;/p&gt;" style="width'
+    >>> p._repr_html_()[:52]
+    '<iframe srcdoc="&lt;p&gt;a &amp; b&lt;/p&gt;" style='
     """
 
     def __init__(self, page: str, *, height: int = 640, note: str | None = None) -> None:
@@ -63,7 +63,13 @@ def show(
     """
     parts = ["newsgraph"] + [
         f"{name} {value}"
-        for name, value in (("topic", topic), ("provider", provider), ("since", since), ("until", until), ("around", around))
+        for name, value in (
+            ("topic", topic),
+            ("provider", provider),
+            ("since", since),
+            ("until", until),
+            ("around", around),
+        )
         if value
     ]
     text, shown = chosen_page(
@@ -86,5 +92,5 @@ def show(
         except ImportError:
             return out
         if get_ipython() is not None:
-            ipython_display(HTML(out._repr_html_()))
+            ipython_display(HTML(out._repr_html_()))  # type: ignore[no-untyped-call]
     return out

@@ -80,8 +80,20 @@ DECLUTTER_THRESHOLD = 60
 #: A topic or provider on at least this share of the articles shown is a hub.
 HUB_SHARE = 0.5
 #: Palette for colouring by provider or community (the rest are grey).
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-           "#3b8bc2", "#86bc86", "#d4a6c8")
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#3b8bc2",
+    "#86bc86",
+    "#d4a6c8",
+)
 #: The most nodes a page shows unless told otherwise (the most connected are kept).
 DEFAULT_MAX_NODES = 5000
 
@@ -269,16 +281,16 @@ def hubs(g: nx.MultiDiGraph, share: float = HUB_SHARE) -> set[str]:
     >>> g = nx.MultiDiGraph()
     >>> g.add_nodes_from([("t", {"kind": "topic"}), ("u", {"kind": "topic"})])
     >>> for i in range(12):
-    ...     g.add_node(i, kind="article"); g.add_edge(i, "t", key="about", kind="about")
-    >>> g.add_edge(0, "u", key="about", kind="about")
-    'about'
+    ...     g.add_node(i, kind="article"); _ = g.add_edge(i, "t", key="about", kind="about")
+    >>> _ = g.add_edge(0, "u", key="about", kind="about")
     >>> sorted(hubs(g))
     ['t']
     """
-    articles = sum(1 for _, k in g.nodes(data="kind") if k == "article")
+    attrs = g.nodes
+    articles = sum(1 for n in g if attrs[n].get("kind") == "article")
     out: set[str] = set()
-    for n, k in g.nodes(data="kind"):
-        if k in ("topic", "provider"):
+    for n in g:
+        if attrs[n].get("kind") in ("topic", "provider"):
             count = sum(1 for u in g.pred[n] if g.nodes[u].get("kind") == "article")
             if count >= 10 and count >= share * articles:
                 out.add(n)
@@ -296,8 +308,8 @@ def communities(g: nx.MultiDiGraph, *, hubs: set[str] | None = None, seed: int =
     [['a', 'b', 't'], ['c', 'd', 'u']]
     """
     skip = hubs or set()
-    simple = nx.Graph()
-    keep = sorted(n for n, k in g.nodes(data="kind") if k != "image" and n not in skip)
+    simple: nx.Graph = nx.Graph()  # type: ignore[type-arg]
+    keep = sorted(n for n in g if g.nodes[n].get("kind") != "image" and n not in skip)
     simple.add_nodes_from(keep)
     kept = set(keep)
     pairs = sorted({(min(u, v), max(u, v)) for u, v in g.edges() if u in kept and v in kept and u != v})

@@ -1145,6 +1145,9 @@ var network = null;
     }
   }
   var initial = readHash();
+  drawTimeline();
+  void container.getBoundingClientRect();  // the bar, filled, and the timeline, drawn, settle the canvas' size
+  network.setSize("100%", "100%");  // now, so that the first fit is the one drawn
   restore();
   if (!location.hash) {
     var saved = lit;
