@@ -512,6 +512,35 @@ def test_kg_show_is_an_inline_iframe_that_draws_offline_and_writes_nothing(
         context.close()
 
 
+def test_a_big_graph_opens_on_an_overview_and_a_click_expands_a_cluster(browser: Browser, tmp_path: Path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), "--n", "120", "--out", str(corpus)], check=True, capture_output=True
+    )
+    monkeypatch.setattr("graph.view.page.OVERVIEW_THRESHOLD", 100)  # the overview starts above 20,000 nodes
+    visit = browser.open(_page_of(tmp_path, [corpus]))
+    p = visit.page
+    groups = p.evaluate("[...new Set(newsgraph.shownNodes().map(id => network.body.data.nodes.get(id).group))].sort()")
+    assert groups == ["provider", "topic"]
+    label = p.evaluate("newsgraph.labels()[0]")
+    assert " · " in label["label"]  # a cluster says how many articles it has
+    topic = p.evaluate("newsgraph.data.nodes.find(n => n[1] === 2)")
+    xy = p.evaluate("(id) => network.canvasToDOM(network.getPositions([id])[id])", topic[0])
+    box = p.locator("#mynetwork").bounding_box()
+    p.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+    articles = p.evaluate("newsgraph.shownNodes().filter(id => network.body.data.nodes.get(id).group === 'article')")
+    count = p.evaluate(
+        "(i) => newsgraph.data.info[i].articles",
+        p.evaluate("(id) => newsgraph.data.nodes.findIndex(n => n[0] === id)", topic[0]),
+    )
+    assert len(articles) == count > 0
+    assert _all_in_view(p)
+    assert "open=" in p.evaluate("location.hash")
+    p.uncheck("#overview")
+    assert p.evaluate("newsgraph.shownNodes().length") > len(articles) + 35
+    assert visit.errors == []
+
+
 def test_every_export_draws_as_many_nodes_in_chromium_as_the_files(browser: Browser, tmp_path: Path):
     kg = graph.build([SAMPLES / "ai"])
     formats = ["ttl", "nt", "nq", "trig", "jsonld", "graphml"]

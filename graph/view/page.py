@@ -496,18 +496,33 @@ def layout(g: nx.MultiDiGraph, hubs: set[str] | None = None) -> dict[str, tuple[
     for n, xy in _hub_layout(centres, nbrs).items():
         pos[n] = (xy[0] * side, xy[1] * side)
     _grow(list(pos), nbrs, pos)
-    # What no hub reaches: pack each remaining part on rows below the main drawing.
+    # What no hub reaches: a few small parts ring the main drawing; many are packed on rows below it.
     left = [n for n in by_degree if n not in pos]
-    if left:
-        y0 = max(y for _, y in pos.values()) + 6 * _SPACING
-        x0 = min(x for x, _ in pos.values())
+    parts: list[dict[str, tuple[float, float]]] = []
+    taken: set[str] = set()
+    for n in left:
+        if n in taken:
+            continue
+        part: dict[str, tuple[float, float]] = {n: (0.0, 0.0)}
+        _grow([n], nbrs, part, skip=pos)
+        parts.append(part)
+        taken.update(part)
+    if parts and pos and len(parts) <= 60:
+        cx = sum(x for x, _ in pos.values()) / len(pos)
+        cy = sum(y for _, y in pos.values()) / len(pos)
+        radius = max(math.hypot(x - cx, y - cy) for x, y in pos.values()) + 3 * _SPACING
+        for k, part in enumerate(parts):
+            a = 2 * math.pi * (k + 0.5) / len(parts) + math.pi / 2
+            mx = sum(x for x, _ in part.values()) / len(part)
+            my = sum(y for _, y in part.values()) / len(part)
+            for m, (px, py) in part.items():
+                pos[m] = (cx + radius * math.cos(a) + px - mx, cy + radius * math.sin(a) + py - my)
+    elif parts:
+        y0 = max((y for _, y in pos.values()), default=0.0) + 6 * _SPACING
+        x0 = min((x for x, _ in pos.values()), default=0.0)
         x, row_h = x0, 0.0
         width = max(side, 40 * _SPACING)
-        for n in left:
-            if n in pos:
-                continue
-            part: dict[str, tuple[float, float]] = {n: (0.0, 0.0)}
-            _grow([n], nbrs, part, skip=pos)
+        for part in parts:
             xs = [p[0] for p in part.values()]
             ys = [p[1] for p in part.values()]
             w, h = max(xs) - min(xs) + 2 * _SPACING, max(ys) - min(ys) + 2 * _SPACING

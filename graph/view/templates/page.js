@@ -694,8 +694,14 @@ var network = null;
   var RINGS = [0, 14, 30, 50, 76, 110, 150], RINGS_NEAR = [0];
   function fontPx(rank, i) { return rank < 5 && kind[i] !== ARTICLE ? 15 : rank < TOP ? 13 : 12; }
   function fontOf(i, px) { return (kind[i] === ARTICLE ? "500 " : "650 ") + px + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"; }
+  /** The label drawn: in the overview, topics and providers say how many articles they have. */
+  function labelText(i) {
+    return state.overview && (kind[i] === TOPIC || kind[i] === PROVIDER) ? label[i] + " · " + fmt(info[i].articles || 0) : label[i];
+  }
+  var widthsFor = null;
   function textWidth(i, px) {
-    if (widths[i] < 0) { measure.font = fontOf(i, 100); widths[i] = measure.measureText(label[i]).width / 100; }
+    if (widthsFor !== state.overview) { widths.fill(-1); widthsFor = state.overview; }
+    if (widths[i] < 0) { measure.font = fontOf(i, 100); widths[i] = measure.measureText(labelText(i)).width / 100; }
     return widths[i] * px;
   }
   /** The shown, labelled nodes, most connected first (hubs included: they are big and named). */
@@ -729,6 +735,10 @@ var network = null;
     var litSet = null;
     if (first.length) { litSet = new Uint8Array(N); first.forEach(function (j) { litSet[j] = 1; }); }
     var candidates = first.concat(litSet ? [] : order.slice(0, budget));
+    ["legend", "pathbar", "details"].forEach(function (id) {  // the panels over the drawing hide what is under them
+      var e = $(id);
+      if (e && !e.hidden && e.offsetWidth) cells({ i: -1, x: e.offsetLeft, y: e.offsetTop, w: e.offsetWidth, h: e.offsetHeight }, true);
+    });
     // The big nodes in view are obstacles too (a label never covers one), and so is every candidate's own node.
     for (var o = 0; o < N; o++) {
       if (hidden[o] || (litSet && !litSet[o])) continue;
@@ -792,9 +802,10 @@ var network = null;
       ctx.lineWidth = 4;
       ctx.strokeStyle = "rgba(255,255,255,0.92)";
       var cx = b.x + b.w / 2, cy = b.y + b.h / 2;
-      ctx.strokeText(label[b.i], cx, cy);
+      var text = labelText(b.i);
+      ctx.strokeText(text, cx, cy);
       ctx.fillStyle = kind[b.i] === ARTICLE ? "#30363d" : "#161b22";
-      ctx.fillText(label[b.i], cx, cy);
+      ctx.fillText(text, cx, cy);
     });
     ctx.restore();
   }
@@ -1176,7 +1187,7 @@ var network = null;
     initialScale: initialScale,
     /** The labels drawn in the last frame: {id, label, x, y, w, h, px} in CSS pixels of the drawing. */
     labels: function () {
-      return placed.map(function (b) { return { id: ids[b.i], label: label[b.i], x: b.x, y: b.y, w: b.w, h: b.h, px: b.px }; });
+      return placed.map(function (b) { return { id: ids[b.i], label: labelText(b.i), x: b.x, y: b.y, w: b.w, h: b.h, px: b.px }; });
     },
     /** The shown, labelled nodes, most connected first. */
     ranked: function () { return order.map(function (i) { return ids[i]; }); },
