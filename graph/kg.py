@@ -29,6 +29,8 @@ from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
 from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
+from graph.view.inline import InlinePage
+from graph.view.inline import show as _show_inline
 
 __all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "counts_text", "load", "open_graph"]
 
@@ -103,6 +105,18 @@ class KnowledgeGraph(Queries):
                 if name not in together:
                     FORMATS[name].write(self, out / FORMATS[name].filename)
         return [out / FORMATS[name].filename for name in wanted]
+
+    def show(self, **selectors: Any) -> InlinePage:
+        """The interactive page, inline in Jupyter (an ``iframe`` with ``srcdoc``: offline, no file written).
+
+        Takes the selectors of ``newsgraph view``: ``topic=``, ``provider=``, ``since=``, ``until=``,
+        ``around=``, ``depth=``, ``max_nodes=`` (and ``height=`` in pixels). Outside IPython it returns
+        the page object, which renders itself (``_repr_html_``).
+
+        >>> build(["seeds"]).show(topic="computer vision")._repr_html_()[:15]
+        '<iframe srcdoc='
+        """
+        return _show_inline(self.nx, **selectors)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph: {counts_text(self.counts())}>"

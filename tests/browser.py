@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,8 @@ class Browser:
     def __init__(self, browser: Any) -> None:
         self.browser = browser
 
-    def open(self, path: Path, *, width: int = 1400, height: int = 900) -> Visit:
+    def open(self, path: Path, *, width: int = 1400, height: int = 900, fragment: str = "") -> Visit:
+        """Open ``path`` (with ``#fragment`` when given) and wait for its first drawn frame."""
         context = self.browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         visit = Visit(page=page, url=path.resolve().as_uri())
@@ -102,9 +104,18 @@ class Browser:
         page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: visit.errors.append(f"page error: {e}"))
         page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
-        page.goto(visit.url)
-        page.wait_for_function("window.newsgraph !== undefined && window.newsgraphFirstDraw !== undefined")
+        page.goto(visit.url + (f"#{fragment}" if fragment else ""))
+        wait_until(page, "window.newsgraph !== undefined && window.newsgraphFirstDraw !== undefined")
         return visit
+
+
+def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
+    """Poll ``expression`` until it is true (``wait_for_function`` evaluates strings, which the CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
 
 
 def launch() -> Iterator[Browser]:

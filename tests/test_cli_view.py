@@ -59,3 +59,53 @@ def test_build_falls_back_to_the_most_connected_nodes_with_a_note(tmp_path: Path
     assert "the page shows the 50 most connected" in capsys.readouterr().err
     data = _data(tmp_path / "out" / "graph.html")
     assert len(data["nodes"]) == 50 and data["note"].startswith("showing the 50 most connected of ")
+
+
+# -- any source (issue 19) -----------------------------------------------------------------------------------------
+
+EXPORTS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml")
+
+
+def _nodes(path: Path) -> list[str]:
+    return sorted(n[0] for n in _data(path)["nodes"])
+
+
+def test_view_draws_the_same_page_from_every_export_and_a_store_as_from_the_files(tmp_path: Path, capsys):
+    """Regression: `newsgraph view exports/graph.ttl` read the export as an article file and drew an empty page."""
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), "--n", "30", "--out", str(corpus)], check=True, capture_output=True
+    )
+    out = tmp_path / "out"
+    assert (
+        main(["build", str(corpus), "--out", str(out), "--format", ",".join(EXPORTS), "--store", str(tmp_path / "st")])
+        == 0
+    )
+    assert main(["view", str(corpus), "--out", str(tmp_path / "files.html")]) == 0
+    want = _nodes(tmp_path / "files.html")
+    assert len(want) > 50
+    for ext in EXPORTS:
+        page = tmp_path / f"{ext}.html"
+        assert main(["view", str(out / f"graph.{ext}"), "--out", str(page)]) == 0, ext
+        assert _nodes(page) == want, ext
+        assert _data(page)["counts"] == _data(tmp_path / "files.html")["counts"], ext
+    assert main(["view", "--store", str(tmp_path / "st"), "--out", str(tmp_path / "store.html")]) == 0
+    assert _nodes(tmp_path / "store.html") == want
+    # Selectors work on an export as on the files.
+    topic = next(n[2] for n in _data(tmp_path / "files.html")["nodes"] if n[1] == 2)
+    assert main(["view", str(out / "graph.ttl"), "--topic", topic, "--out", str(tmp_path / "t1.html")]) == 0
+    assert main(["view", str(corpus), "--topic", topic, "--out", str(tmp_path / "t2.html")]) == 0
+    assert _nodes(tmp_path / "t1.html") == _nodes(tmp_path / "t2.html")
+    capsys.readouterr()
+
+
+def test_view_of_an_empty_graph_is_an_error_not_an_empty_page(tmp_path: Path, capsys):
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "v.html"
+    assert main(["view", str(tmp_path / "empty"), "--out", str(out)]) == 1
+    assert "nothing to draw" in capsys.readouterr().err and not out.exists()
+    (tmp_path / "empty.ttl").write_text("", encoding="utf-8")
+    assert main(["view", str(tmp_path / "empty.ttl"), "--out", str(out)]) == 1
+    assert "nothing to draw" in capsys.readouterr().err and not out.exists()
+    assert main(["view", "seeds", "exports/graph.ttl", "--out", str(out)]) == 2
+    assert "on its own" in capsys.readouterr().err

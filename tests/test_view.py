@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser import Browser, launch
+from browser import Browser, launch, wait_until
 from conftest import GEN_CORPUS, ROOT
 
 import graph
@@ -213,9 +213,11 @@ def test_hostile_feed_hovered_and_clicked_runs_nothing(browser: Browser, tmp_pat
     assert p.evaluate('document.querySelectorAll(\'a[href]:not([href^="http:"]):not([href^="https:"])\').length') == 0
     assert p.evaluate("document.querySelectorAll('script').length") == 3
     assert p.evaluate("document.querySelectorAll('svg[onload], img[onerror], [onload], [onerror]').length") == 0
-    # The hostile titles are shown, as text.
+    # The hostile titles are shown, as text drawn on the canvas.
+    p.evaluate("network.moveTo({scale: 1})")
+    p.wait_for_timeout(100)
     assert p.evaluate(
-        "(t) => network.body.data.nodes.get().some(n => n.label && t.startsWith(n.label.slice(0, 10)))",
+        "(t) => newsgraph.labels().some(l => t.startsWith(l.label.slice(0, 10)))",
         HOSTILE_TITLES[0],
     )
     p.evaluate(
@@ -253,7 +255,7 @@ def test_search_details_filters_timeline_highlight_and_physics(browser: Browser,
     assert "Articles1" in details.inner_text().replace("\n", "").replace(" ", "")
     # Filters: by topic, then by provider.
     p.select_option("#f-topic", label="Computer Vision (2)")
-    hidden = p.evaluate("network.body.data.nodes.get().filter(n => newsgraph.isHidden(n.id)).map(n => n.label)")
+    hidden = p.evaluate("newsgraph.data.nodes.filter(n => newsgraph.isHidden(n[0])).map(n => n[2])")
     assert "Chinese man used facial recogni…" in hidden and "Computer Vision" not in hidden
     p.select_option("#f-provider", label="Caixin Global (1)")
     shown = p.evaluate("newsgraph.shownNodes().filter(i => network.body.data.nodes.get(i).group === 'article').length")
@@ -279,6 +281,8 @@ def test_search_details_filters_timeline_highlight_and_physics(browser: Browser,
     assert p.evaluate("newsgraph.shownNodes().length") == 10
     p.click("#legend .legend-item[data-kind=image]")
     # Physics on and off.
+    assert p.evaluate("network.physics.options.enabled") is False
+    p.check("#physics")
     assert p.evaluate("network.physics.options.enabled") is True
     p.uncheck("#physics")
     assert p.evaluate("network.physics.options.enabled") is False
@@ -303,6 +307,251 @@ def test_large_graph_is_laid_out_in_python_and_drawn_without_physics(browser: Br
     caption = p.inner_text("#timeline-caption")
     assert caption.startswith("Articles per ")
     assert visit.outside == [] and visit.errors == []
+
+
+# -- at first sight, finding a story (issue 19) ------------------------------------------------------------------
+
+SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+def _page_of(tmp_path: Path, sources: list[Path], name: str = "page.html", **kw: object) -> Path:
+    out = tmp_path / name
+    out.write_text(page(graph.build(sources).nx, **kw), encoding="utf-8")  # type: ignore[arg-type]
+    return out
+
+
+@pytest.fixture(scope="module")
+def site_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site corpus (as far as it builds) with the AI sample: a few hundred nodes, one hub topic."""
+    sources = [SAMPLES / "ai-site", SAMPLES / "ai"]
+    for s in sources:
+        assert s.is_dir(), f"the shared sample {s} is missing"
+    return _page_of(tmp_path_factory.mktemp("site"), sources)
+
+
+@pytest.fixture(scope="module")
+def generated_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("gen")
+    corpus = folder / "corpus"
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), "--n", "3000", "--out", str(corpus)], check=True, capture_output=True
+    )
+    return _page_of(folder, [corpus])
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+    )
+
+
+def _assert_top_labels_readable(visit) -> None:  # noqa: ANN001
+    p = visit.page
+    assert p.evaluate("network.getScale()") == pytest.approx(p.evaluate("newsgraph.initialScale"))
+    top = p.evaluate(
+        "newsgraph.data.nodes.map((n, i) => [n[0], n[1], n[3], i]).filter(n => n[1] !== 3)"
+        ".sort((a, b) => b[2] - a[2] || a[3] - b[3]).slice(0, 30).map(n => n[0])"
+    )
+    assert len(top) == 30
+    labels = {lab["id"]: lab for lab in p.evaluate("newsgraph.labels()")}
+    missing = [t for t in top if t not in labels]
+    assert missing == [], f"top labels not drawn at first sight: {missing}"
+    box = p.evaluate(
+        "[document.getElementById('mynetwork').clientWidth, document.getElementById('mynetwork').clientHeight]"
+    )
+    drawn = [labels[t] for t in top]
+    for lab in drawn:
+        assert lab["px"] >= 12, lab
+        assert 0 <= lab["x"] and lab["x"] + lab["w"] <= box[0] and 0 <= lab["y"] and lab["y"] + lab["h"] <= box[1], lab
+    for i, a in enumerate(drawn):
+        for b in drawn[i + 1 :]:
+            assert not _overlap(a, b), (a, b)
+    # Level of detail: zooming in (onto the 40th node) shows labels beyond the top 30.
+    p.evaluate(
+        "(id) => network.moveTo({position: network.getPositions([id])[id], scale: network.getScale() * 3})",
+        p.evaluate("newsgraph.ranked()[40]"),
+    )
+    p.wait_for_timeout(200)
+    assert {lab["id"] for lab in p.evaluate("newsgraph.labels()")} - set(top)
+
+
+def test_top_labels_readable_at_first_sight_on_the_site_corpus(browser: Browser, site_page: Path):
+    visit = browser.open(site_page)
+    _assert_top_labels_readable(visit)
+    p = visit.page
+    # Decluttered: images hidden, the legend counts what is shown, the hub's edges faded.
+    assert p.evaluate("newsgraph.data.declutter") is True
+    assert p.evaluate("newsgraph.shownNodes().every(id => network.body.data.nodes.get(id).group !== 'image')")
+    assert p.inner_text("#legend .legend-item[data-kind=image] .legend-count") == "0"
+    articles = p.evaluate(
+        "newsgraph.shownNodes().filter(id => network.body.data.nodes.get(id).group === 'article').length"
+    )
+    assert p.inner_text("#legend .legend-item[data-kind=article] .legend-count") == f"{articles:,}"
+    hubs = p.evaluate("newsgraph.data.hubs.map(i => newsgraph.data.info[i].label)")
+    assert "AI" in hubs
+    assert visit.errors == [] and visit.outside == []
+
+
+def test_top_labels_readable_at_first_sight_on_a_generated_corpus(browser: Browser, generated_page: Path):
+    visit = browser.open(generated_page)
+    _assert_top_labels_readable(visit)
+    assert visit.errors == []
+
+
+def _all_in_view(p) -> bool:  # noqa: ANN001
+    return p.evaluate(
+        """() => {
+        const c = document.getElementById('mynetwork'), ids = newsgraph.shownNodes(), pos = network.getPositions(ids);
+        return ids.every(id => { const d = network.canvasToDOM(pos[id]);
+          return d.x >= -1 && d.y >= -1 && d.x <= c.clientWidth + 1 && d.y <= c.clientHeight + 1; });
+    }"""
+    )
+
+
+def test_a_filter_ends_with_zoom_to_fit_and_the_legend_follows(browser: Browser, site_page: Path):
+    visit = browser.open(site_page)
+    p = visit.page
+    start = p.evaluate("network.getScale()")
+    topic = p.evaluate("newsgraph.data.nodes.find(n => n[2] === 'Machine Learning')[0]")
+    p.select_option("#f-topic", value=topic)
+    shown = p.evaluate("newsgraph.shownNodes().length")
+    assert 1 < shown < p.evaluate("newsgraph.data.nodes.length")
+    assert p.evaluate("network.getScale()") > start  # zoomed onto what remains
+    assert _all_in_view(p)
+    counts = p.evaluate(
+        "[...document.querySelectorAll('#legend .legend-count')].map(e => +e.textContent.replace(/,/g, ''))"
+    )
+    assert sum(counts[:4]) == shown
+    assert "topic=" in p.evaluate("location.hash")
+    assert visit.errors == []
+
+
+def test_state_lives_in_the_url_fragment_and_is_restored(browser: Browser, site_page: Path):
+    visit = browser.open(site_page)
+    p = visit.page
+    # Build a state through the page: colour by community, a node's neighbourhood at depth 2.
+    p.select_option("#color-by", "community")
+    focus = p.evaluate("newsgraph.ranked()[3]")
+    p.evaluate("(id) => newsgraph.focus(id)", focus)
+    p.select_option("#depth", "2")
+    fragment = p.evaluate("location.hash").lstrip("#")
+    shown = sorted(p.evaluate("newsgraph.shownNodes()"))
+    assert "color=community" in fragment and "depth=2" in fragment and "focus=" in fragment
+    # A fresh page opened on that link shows the same view; so does a reload.
+    again = browser.open(site_page, fragment=fragment)
+    q = again.page
+    assert q.input_value("#color-by") == "community" and q.input_value("#depth") == "2"
+    assert sorted(q.evaluate("newsgraph.shownNodes()")) == shown
+    assert q.evaluate("newsgraph.state().focus") == focus
+    assert q.locator("#legend .legend-group").count() >= 1  # the communities, named
+    q.reload()
+    wait_until(q, "window.newsgraph !== undefined && window.newsgraphFirstDraw !== undefined")
+    assert sorted(q.evaluate("newsgraph.shownNodes()")) == shown
+    # A path is state too, and it avoids the hub.
+    ends = q.evaluate(
+        "() => { const n = newsgraph.data.nodes, a = n.filter(x => x[1] === 1).sort((x, y) => y[3] - x[3]);"
+        " return [a[0][0], a[a.length - 1][0]]; }"
+    )
+    q.evaluate("([a, b]) => newsgraph.setPath(a, b)", ends)
+    path = q.evaluate("newsgraph.path()")
+    hubs = q.evaluate("newsgraph.data.hubs.map(i => newsgraph.data.nodes[i][0])")
+    assert path and path[0] == ends[0] and path[-1] == ends[1]
+    assert not set(path[1:-1]) & set(hubs), path
+    assert sorted(q.evaluate("newsgraph.shownNodes()")) == sorted(path)
+    link = q.evaluate("location.hash").lstrip("#")
+    third = browser.open(site_page, fragment=link)
+    assert third.page.evaluate("newsgraph.path()") == path
+    for v in (visit, again, third):  # blocked thumbnails in the details panel, nothing else
+        assert [e for e in v.errors if "ERR_FAILED" not in e] == []
+
+
+def test_physics_starts_from_the_layout_stops_by_itself_and_keeps_nodes_in_view(browser: Browser, site_page: Path):
+    visit = browser.open(site_page)
+    p = visit.page
+    before = p.evaluate("network.getPositions()")
+    p.check("#physics")
+    p.wait_for_timeout(300)
+    moved = p.evaluate("network.getPositions()")
+    assert moved != before  # it moves, from where the nodes were
+    drift = max(abs(moved[k]["x"] - before[k]["x"]) + abs(moved[k]["y"] - before[k]["y"]) for k in before)
+    span = max(v["x"] for v in before.values()) - min(v["x"] for v in before.values())
+    assert drift < span  # not thrown apart
+    wait_until(p, "!document.getElementById('physics').checked", timeout=8)
+    assert p.evaluate("network.physics.options.enabled") is False
+    assert _all_in_view(p)
+    still = p.evaluate("network.getPositions()")
+    p.wait_for_timeout(300)
+    assert p.evaluate("network.getPositions()") == still
+    assert visit.errors == []
+
+
+def test_kg_show_is_an_inline_iframe_that_draws_offline_and_writes_nothing(
+    browser: Browser, tmp_path: Path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    shown = graph.build([ROOT / "seeds"]).show(topic="computer vision")
+    assert list(tmp_path.iterdir()) == []
+    html = shown._repr_html_()
+    assert html.startswith("<iframe srcdoc=") and "<script" not in html  # the page is escaped inside the attribute
+    host = tmp_path / "notebook.html"
+    host.write_text(f"<!DOCTYPE html><html><body>{html}</body></html>", encoding="utf-8")
+    context = browser.browser.new_context(viewport={"width": 1200, "height": 800})
+    try:
+        requests: list[str] = []
+        context.route(
+            "**/*",
+            lambda r: (requests.append(r.request.url), r.continue_() if r.request.url == host.as_uri() else r.abort()),
+        )
+        pg = context.new_page()
+        pg.goto(host.as_uri())
+        frame = pg.frames[1]
+        wait_until(frame, "window.newsgraph !== undefined && window.newsgraphFirstDraw !== undefined")
+        assert frame.evaluate("network.body.data.nodes.length") == 8
+        assert [u for u in requests if u != host.as_uri()] == []
+    finally:
+        context.close()
+
+
+def test_a_big_graph_opens_on_an_overview_and_a_click_expands_a_cluster(browser: Browser, tmp_path: Path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    subprocess.run(
+        [sys.executable, str(GEN_CORPUS), "--n", "120", "--out", str(corpus)], check=True, capture_output=True
+    )
+    monkeypatch.setattr("graph.view.page.OVERVIEW_THRESHOLD", 100)  # the overview starts above 20,000 nodes
+    visit = browser.open(_page_of(tmp_path, [corpus]))
+    p = visit.page
+    groups = p.evaluate("[...new Set(newsgraph.shownNodes().map(id => network.body.data.nodes.get(id).group))].sort()")
+    assert groups == ["provider", "topic"]
+    label = p.evaluate("newsgraph.labels()[0]")
+    assert " · " in label["label"]  # a cluster says how many articles it has
+    topic = p.evaluate("newsgraph.data.nodes.find(n => n[1] === 2)")
+    xy = p.evaluate("(id) => network.canvasToDOM(network.getPositions([id])[id])", topic[0])
+    box = p.locator("#mynetwork").bounding_box()
+    p.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+    articles = p.evaluate("newsgraph.shownNodes().filter(id => network.body.data.nodes.get(id).group === 'article')")
+    count = p.evaluate(
+        "(i) => newsgraph.data.info[i].articles",
+        p.evaluate("(id) => newsgraph.data.nodes.findIndex(n => n[0] === id)", topic[0]),
+    )
+    assert len(articles) == count > 0
+    assert _all_in_view(p)
+    assert "open=" in p.evaluate("location.hash")
+    p.uncheck("#overview")
+    assert p.evaluate("newsgraph.shownNodes().length") > len(articles) + 35
+    assert visit.errors == []
+
+
+def test_every_export_draws_as_many_nodes_in_chromium_as_the_files(browser: Browser, tmp_path: Path):
+    kg = graph.build([SAMPLES / "ai"])
+    formats = ["ttl", "nt", "nq", "trig", "jsonld", "graphml"]
+    kg.write(tmp_path, formats)
+    want = kg.nx.number_of_nodes()
+    for ext in formats:
+        out = tmp_path / f"{ext}.html"
+        out.write_text(page(graph.load(tmp_path / f"graph.{ext}").nx), encoding="utf-8")
+        visit = browser.open(out)
+        assert visit.page.evaluate("network.body.data.nodes.length") == want, ext
+        assert visit.errors == [], ext
 
 
 def _screenshot(out: Path) -> None:

@@ -1,10 +1,11 @@
 """The view command: ``newsgraph view`` writes the page for a chosen subgraph.
 
-``newsgraph view [PATH ...] [--out FILE] [--topic T] [--provider DOMAIN]
+``newsgraph view [PATH ...] [--store DIR] [--out FILE] [--topic T] [--provider DOMAIN]
 [--since DATE] [--until DATE] [--around URL_OR_IRI --depth N] [--max-nodes N]``
-builds the graph as ``newsgraph build`` would, selects nodes with
+builds the graph as ``newsgraph build`` would (or reads it back from one export,
+``.ttl .nt .nq .trig .jsonld .graphml``, or from an embedded store), selects nodes with
 :func:`graph.model.select.select` (the same rules as the Python API) and writes one
-self-contained page.
+self-contained page. An empty graph is an error, not an empty page.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from graph.formats import write_atomic
-from graph.kg import build
-from graph.model.select import select
+from graph.formats.load import READERS
+from graph.kg import KnowledgeGraph, build, load, open_graph
 from graph.read.identity import DEFAULT_BASE
 from graph.view import page as view_page
-from graph.view.page import DEFAULT_MAX_NODES, fit, page
+from graph.view.page import DEFAULT_MAX_NODES, chosen_page
 
-__all__ = ["add_parsers", "heading", "oversize_note"]
+__all__ = ["add_parsers", "heading", "oversize_note", "source_graph"]
 
 
 def add_parsers(sub: Any) -> None:
@@ -32,7 +33,15 @@ def add_parsers(sub: Any) -> None:
         description="Write one self-contained interactive page (HTML) of the graph or of a chosen part of it. "
         "Filters keep the articles that match all of them, with their providers, topics and images.",
     )
-    v.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to build from (default: seeds/)")
+    v.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="article files or folders (default: seeds/), or one export (.ttl .nt .nq .trig .jsonld .graphml)",
+    )
+    v.add_argument(
+        "--store", metavar="DIR", help="draw the graph of the embedded store `newsgraph build --store` wrote"
+    )
     v.add_argument("--out", default="view.html", metavar="FILE", help="the page to write (default: view.html)")
     v.add_argument("--topic", metavar="T", help="articles about this topic (its label, any case)")
     v.add_argument("--provider", metavar="DOMAIN", help="articles of this provider (its domain or name)")
@@ -67,26 +76,49 @@ def heading(args: argparse.Namespace) -> str:
     return " · ".join(parts)
 
 
+def source_graph(paths: list[str], store: str | None = None, base: str = DEFAULT_BASE) -> KnowledgeGraph:
+    """The knowledge graph ``view`` draws: built from article files, read from one export, or from a store.
+
+    >>> source_graph(["exports/graph.ttl"])
+    <KnowledgeGraph: 4 articles, 4 providers, 2 topics, 4 images, 16 edges>
+    """
+    if store is not None:
+        if paths:
+            raise ValueError("--store draws the store's graph: give no PATH with it")
+        return open_graph(store)
+    exports = [p for p in paths if Path(p).suffix.lstrip(".").lower() in READERS and not Path(p).is_dir()]
+    if exports:
+        if len(paths) != 1:
+            raise ValueError(f"{exports[0]}: an export is drawn on its own; give it as the only PATH")
+        return load(exports[0])
+    return build(paths or ["seeds"], base=base)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.depth is not None and args.around is None:
         raise ValueError("--depth needs --around")
     if args.max_nodes < 0:
         raise ValueError(f"--max-nodes must be 0 (no limit) or more, not {args.max_nodes}")
-    kg = build(args.paths or ["seeds"], base=args.base)
+    kg = source_graph(args.paths, args.store, args.base)
     for d in kg.corpus.diagnostics:
         print(d, file=sys.stderr)
     g = kg.nx
-    chosen = select(
+    if g.number_of_nodes() == 0:
+        where = args.store or ", ".join(args.paths or ["seeds"])
+        print(f"newsgraph view: nothing to draw: {where} holds no articles (the graph is empty)", file=sys.stderr)
+        return 1
+    text, shown = chosen_page(
         g,
+        heading(args),
         topic=args.topic,
         provider=args.provider,
         since=args.since,
         until=args.until,
         around=args.around,
         depth=1 if args.depth is None else args.depth,
+        max_nodes=args.max_nodes or None,
     )
-    shown = fit(g, chosen, args.max_nodes or None)
-    write_atomic(Path(args.out), [page(g, heading(args), selection=shown, max_nodes=None)])
+    write_atomic(Path(args.out), [text])
     print(
         f"wrote {args.out}: {len(shown.nodes):,} of {g.number_of_nodes():,} nodes"
         + (f"; {shown.note}" if shown.note else "")

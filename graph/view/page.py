@@ -12,9 +12,11 @@ escaped, so no feed text can close the script. The page's script only ever
 puts feed text into the DOM with ``textContent``; only ``http``/``https`` URLs
 become links or images, checked here and again in the browser.
 
-Small graphs are laid out by vis-network's physics; above
-:data:`LAYOUT_THRESHOLD` nodes the layout is computed here (:func:`layout`)
-and the browser draws with physics off. Pages are byte-deterministic.
+Every page is laid out here (:func:`layout`) and drawn with physics off (the
+reader may switch it on for a few seconds); hubs (a topic or provider on at
+least half of the articles) neither pull the layout together nor anchor it.
+Communities (:func:`communities`, Louvain with a fixed seed) are computed here
+too, for the page's "colour by community". Pages are byte-deterministic.
 """
 
 from __future__ import annotations
@@ -44,7 +46,11 @@ __all__ = [
     "COLORS",
     "DEFAULT_MAX_NODES",
     "LAYOUT_THRESHOLD",
+    "OVERVIEW_THRESHOLD",
     "SHAPES",
+    "communities",
+    "hubs",
+    "chosen_page",
     "fit",
     "layout",
     "page",
@@ -62,11 +68,33 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "about": {"color": "#59a14f", "dashes": [6, 4], "width": 1.2, "arrow": False, "label": "about"},
     "related": {"color": "#4e79a7", "dashes": [], "width": 1, "arrow": True, "label": "related to"},
     "image": {"color": "#b07aa1", "dashes": [2, 3], "width": 1, "arrow": False, "label": "has image"},
-    "broader": {"color": "#59a14f", "dashes": [], "width": 2, "arrow": True, "label": "narrower than"},
+    "broader": {"color": "#2f6b2a", "dashes": [], "width": 1.5, "arrow": True, "label": "broader topic"},
     "part": {"color": "#76b7b2", "dashes": [], "width": 1.5, "arrow": True, "label": "has part"},
 }
-#: Above this many nodes the layout is computed in Python and physics starts off.
-LAYOUT_THRESHOLD = 300
+_OTHER_EDGE = {"color": "#8a949e", "dashes": [], "width": 1, "arrow": True}
+#: Above this many nodes the layout is computed in Python and physics starts off (every page, now).
+LAYOUT_THRESHOLD = 0
+#: Above this many nodes the page opens on an overview: topics and providers, with their article counts.
+OVERVIEW_THRESHOLD = 20000
+#: Above this many nodes the page opens decluttered (images hidden until asked for).
+DECLUTTER_THRESHOLD = 60
+#: A topic or provider on at least this share of the articles shown is a hub.
+HUB_SHARE = 0.5
+#: Palette for colouring by provider or community (the rest are grey).
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#3b8bc2",
+    "#86bc86",
+    "#d4a6c8",
+)
 #: The most nodes a page shows unless told otherwise (the most connected are kept).
 DEFAULT_MAX_NODES = 5000
 
@@ -126,6 +154,30 @@ def page(
     return _render(heading, data)
 
 
+def chosen_page(
+    g: nx.MultiDiGraph,
+    heading: str = "newsgraph",
+    *,
+    topic: str | None = None,
+    provider: str | None = None,
+    since: Any = None,
+    until: Any = None,
+    around: str | None = None,
+    depth: int = 1,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> tuple[str, Selection]:
+    """The page of the nodes :func:`graph.model.select.select` chooses (``newsgraph view``, ``kg.show``), and them.
+
+    >>> from graph import build
+    >>> text, shown = chosen_page(build(["seeds"]).nx, topic="computer vision")
+    >>> len(shown.nodes), "network = new vis.Network" in text
+    (8, True)
+    """
+    chosen = select(g, topic=topic, provider=provider, since=since, until=until, around=around, depth=depth)
+    shown = fit(g, chosen, max_nodes)
+    return page(g, heading, selection=shown, max_nodes=None), shown
+
+
 def fit(g: nx.MultiDiGraph, selection: Selection | None = None, max_nodes: int | None = DEFAULT_MAX_NODES) -> Selection:
     """``selection`` (default: the whole graph) cut to at most ``max_nodes`` nodes, the notes of both joined.
 
@@ -154,10 +206,13 @@ def page_data(g: nx.MultiDiGraph, nodes: Iterable[str], *, heading: str, note: s
     order = [n for n in g if n in shown] if len(shown) != len(g) else list(g)
     index = {n: i for i, n in enumerate(order)}
     kind_index = {k: i for i, k in enumerate(NODE_KINDS)}
-    edge_index = {k: i for i, k in enumerate(EDGE_KINDS)}
-    positions = layout(g.subgraph(order)) if len(order) > LAYOUT_THRESHOLD else {}
+    sub = g.subgraph(order) if len(order) != len(g) else g
+    hub_set = hubs(sub)
+    positions = layout(sub, hubs=hub_set) if len(order) > LAYOUT_THRESHOLD else {}
+    groups = communities(sub, hubs=hub_set)
 
-    edges: list[int] = []
+    kinds_present: list[str] = []
+    raw_edges: list[tuple[int, int, str]] = []
     for u in order:
         iu = index[u]
         for v, keys in g.succ[u].items():
@@ -165,11 +220,18 @@ def page_data(g: nx.MultiDiGraph, nodes: Iterable[str], *, heading: str, note: s
             if iv is None:
                 continue
             for key, attrs in keys.items():
-                kind = attrs.get("kind", key)
-                edges.extend((iu, iv, edge_index.get(kind, edge_index["related"])))
+                kind = str(attrs.get("kind", key))
+                raw_edges.append((iu, iv, kind))
+    seen_kinds = {k for _, _, k in raw_edges}
+    kinds_present = [k for k in EDGE_KINDS if k in seen_kinds] + sorted(seen_kinds - set(EDGE_KINDS))
+    edge_index = {k: i for i, k in enumerate(kinds_present)}
+    edges: list[int] = []
+    for iu, iv, kind in raw_edges:
+        edges.extend((iu, iv, edge_index[kind]))
 
     out_nodes: list[list[Any]] = []
     info: list[dict[str, Any]] = []
+    community_of = {n: c for c, members in enumerate(groups) for n in members}
     for n in order:
         attrs = g.nodes[n]
         kind = attrs.get("kind", "article")
@@ -180,9 +242,10 @@ def page_data(g: nx.MultiDiGraph, nodes: Iterable[str], *, heading: str, note: s
                 n,
                 kind_index.get(kind, 0),
                 "" if kind == "image" else _short(label),  # images: the panel and the tooltip name them
-                g.degree(n),
+                sub.degree(n),
                 xy[0] if xy else None,
                 xy[1] if xy else None,
+                community_of.get(n, -1),
             ]
         )
         info.append(_info(g, n, kind, attrs))
@@ -195,13 +258,83 @@ def page_data(g: nx.MultiDiGraph, nodes: Iterable[str], *, heading: str, note: s
         "total": {"nodes": g.number_of_nodes(), "edges": edge_total(g)},
         "counts": counts,
         "kinds": [{"name": k, "color": COLORS[k], "shape": SHAPES[k]} for k in NODE_KINDS],
-        "edgeKinds": [{"name": k, **EDGE_STYLES[k]} for k in EDGE_KINDS],
+        "edgeKinds": [
+            {"name": k, **EDGE_STYLES.get(k, {**_OTHER_EDGE, "label": k.replace("_", " ")})} for k in kinds_present
+        ],
         "laidOut": bool(positions),
+        "hubs": sorted(index[n] for n in hub_set),
+        "communities": [_community_name(sub, members, hub_set) for members in groups],
+        "palette": list(PALETTE),
+        "declutter": len(order) > DECLUTTER_THRESHOLD,
+        "overview": len(order) > OVERVIEW_THRESHOLD,
         "nodes": out_nodes,
         "edges": edges,
         "info": info,
         "options": _options(len(order), laid_out=bool(positions)),
+        "physics": PHYSICS,
     }
+
+
+def hubs(g: nx.MultiDiGraph, share: float = HUB_SHARE) -> set[str]:
+    """Topics and providers on at least ``share`` of the articles of ``g`` (and on 10 or more): they say little.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_nodes_from([("t", {"kind": "topic"}), ("u", {"kind": "topic"})])
+    >>> for i in range(12):
+    ...     g.add_node(i, kind="article"); _ = g.add_edge(i, "t", key="about", kind="about")
+    >>> _ = g.add_edge(0, "u", key="about", kind="about")
+    >>> sorted(hubs(g))
+    ['t']
+    """
+    attrs = g.nodes
+    articles = sum(1 for n in g if attrs[n].get("kind") == "article")
+    out: set[str] = set()
+    for n in g:
+        if attrs[n].get("kind") in ("topic", "provider"):
+            count = sum(1 for u in g.pred[n] if g.nodes[u].get("kind") == "article")
+            if count >= 10 and count >= share * articles:
+                out.add(n)
+    return out
+
+
+def communities(g: nx.MultiDiGraph, *, hubs: set[str] | None = None, seed: int = 7) -> list[list[str]]:
+    """Louvain communities of the non-image nodes of ``g`` (hubs left out), largest first, each sorted.
+
+    Deterministic: the graph is rebuilt in sorted order and Louvain runs with a fixed ``seed``.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph([("a", "t"), ("b", "t"), ("c", "u"), ("d", "u")])
+    >>> communities(g)
+    [['a', 'b', 't'], ['c', 'd', 'u']]
+    """
+    skip = hubs or set()
+    simple: nx.Graph = nx.Graph()  # type: ignore[type-arg]
+    keep = sorted(n for n in g if g.nodes[n].get("kind") != "image" and n not in skip)
+    simple.add_nodes_from(keep)
+    kept = set(keep)
+    pairs = sorted({(min(u, v), max(u, v)) for u, v in g.edges() if u in kept and v in kept and u != v})
+    simple.add_edges_from(pairs)
+    if not pairs:
+        return []
+    found = nx.community.louvain_communities(simple, seed=seed)
+    groups = [sorted(c) for c in found if len(c) > 1]
+    groups.sort(key=lambda c: (-len(c), c[0]))
+    return groups
+
+
+def _community_name(g: nx.MultiDiGraph, members: list[str], hub_set: set[str]) -> dict[str, Any]:
+    """A community named after its main topics (else providers, else its best connected node)."""
+    inside = set(members)
+    for wanted in ("topic", "provider", "article"):
+        ranked = sorted(
+            (n for n in members if g.nodes[n].get("kind") == wanted),
+            key=lambda n: (-sum(1 for u in g.pred[n] if u in inside) - sum(1 for v in g.succ[n] if v in inside), n),
+        )
+        if ranked:
+            names = [_short(str(g.nodes[n].get("label", n)), 24) for n in ranked[:2]]
+            return {"name": " · ".join(names), "size": len(members)}
+    return {"name": "community", "size": len(members)}
 
 
 def _info(g: nx.MultiDiGraph, n: str, kind: str, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +368,22 @@ def _info(g: nx.MultiDiGraph, n: str, kind: str, attrs: dict[str, Any]) -> dict[
         out["articles"] = sum(1 for u in g.pred[n] if edge in g.pred[n][u])
         if kind == "provider" and attrs.get("domain"):
             out["domain"] = str(attrs["domain"])
+        if attrs.get("description"):
+            out["description"] = str(attrs["description"])
+        if attrs.get("logo") and safe_url(attrs["logo"]):
+            out["logo"] = safe_url(attrs["logo"])
+        broader = sorted(
+            ([v, str(g.nodes[v].get("label", v))] for v, keys in g.succ[n].items() if "broader" in keys),
+            key=lambda t: (t[1].casefold(), t[0]),
+        )
+        narrower = sorted(
+            ([u, str(g.nodes[u].get("label", u))] for u, keys in g.pred[n].items() if "broader" in keys),
+            key=lambda t: (t[1].casefold(), t[0]),
+        )
+        if broader:
+            out["broader"] = broader
+        if narrower:
+            out["narrower"] = narrower
     elif kind == "image":
         if attrs.get("url"):
             out["url"] = str(attrs["url"])
@@ -271,13 +420,27 @@ def _options(n: int, *, laid_out: bool) -> dict[str, Any]:
             "navigationButtons": False,
             "keyboard": False,
         },
-        "physics": {
-            "enabled": not laid_out,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -40, "springLength": 80, "avoidOverlap": 0.2},
-            "stabilization": {"enabled": True, "iterations": 250, "fit": True},
-        },
+        "physics": {"enabled": False, "stabilization": {"enabled": False}},
     }
+
+
+#: The physics the reader switches on: gentle, from the current positions, settling in a few seconds.
+PHYSICS = {
+    "enabled": True,
+    "solver": "forceAtlas2Based",
+    "forceAtlas2Based": {
+        "gravitationalConstant": -12,
+        "centralGravity": 0.004,
+        "springLength": 30,
+        "springConstant": 0.04,
+        "damping": 0.7,
+        "avoidOverlap": 0.3,
+    },
+    "maxVelocity": 12,
+    "minVelocity": 0.75,
+    "timestep": 0.35,
+    "stabilization": {"enabled": False},
+}
 
 
 # -- layout ----------------------------------------------------------------------------------------------------
@@ -286,8 +449,8 @@ _GOLDEN = math.pi * (3 - math.sqrt(5))
 _SPACING = 22.0
 
 
-def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
-    """Node positions (integers, vis-network units) for a graph too large for browser physics.
+def layout(g: nx.MultiDiGraph, hubs: set[str] | None = None) -> dict[str, tuple[int, int]]:
+    """Node positions (integers, vis-network units), drawn as they are (browser physics is for the reader).
 
     Linear in the graph's size (but for sorting the nodes), pure Python, and
     deterministic: a function of the nodes and edges, whatever their order. The best connected
@@ -296,7 +459,9 @@ def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     node is then placed, breadth first, on a sunflower spiral around the
     centre of its already placed neighbours, so articles gather around their
     topics and providers, and images sit beside their article. Parts of the
-    graph that touch no hub are packed below.
+    graph that touch no hub are packed below. Nodes in ``hubs`` (a topic on
+    nearly every article) take no part: each is placed afterwards at the centre
+    of its neighbours, so it does not pull the drawing into a ball.
 
     >>> import networkx as nx
     >>> g = nx.MultiDiGraph([("a", "t"), ("b", "t"), ("c", "t"), ("a", "p"), ("a", "i")])
@@ -310,32 +475,55 @@ def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     if not order:
         return {}
     rank = {n: i for i, n in enumerate(order)}
+    skip = hubs or set()
     nbrs: dict[str, list[str]] = {}
+    hub_nbrs: dict[str, list[str]] = {}
     for n in order:
         seen = dict.fromkeys(g.succ[n])
         seen.update(dict.fromkeys(g.pred[n]))
         seen.pop(n, None)
-        nbrs[n] = sorted(seen, key=rank.__getitem__)
+        if n in skip:
+            hub_nbrs[n] = sorted((v for v in seen if v not in skip), key=rank.__getitem__)
+            nbrs[n] = []
+            continue
+        nbrs[n] = sorted((v for v in seen if v not in skip), key=rank.__getitem__)
+    order_all = order
+    order = [n for n in order if n not in skip] or order
     by_degree = sorted(order, key=lambda n: (-len(nbrs[n]), rank[n]))
     n_hubs = min(150, max(1, int(math.sqrt(len(order)) * 2)))
-    hubs = [n for n in by_degree[:n_hubs] if len(nbrs[n]) >= 3] or by_degree[:1]
+    centres = [n for n in by_degree[:n_hubs] if len(nbrs[n]) >= 3] or by_degree[:1]
     side = _SPACING * math.sqrt(len(order)) * 1.6
     pos: dict[str, tuple[float, float]] = {}
-    for n, xy in _hub_layout(hubs, nbrs).items():
+    for n, xy in _hub_layout(centres, nbrs).items():
         pos[n] = (xy[0] * side, xy[1] * side)
     _grow(list(pos), nbrs, pos)
-    # What no hub reaches: pack each remaining part on rows below the main drawing.
+    # What no hub reaches: a few small parts ring the main drawing; many are packed on rows below it.
     left = [n for n in by_degree if n not in pos]
-    if left:
-        y0 = max(y for _, y in pos.values()) + 6 * _SPACING
-        x0 = min(x for x, _ in pos.values())
+    parts: list[dict[str, tuple[float, float]]] = []
+    taken: set[str] = set()
+    for n in left:
+        if n in taken:
+            continue
+        part: dict[str, tuple[float, float]] = {n: (0.0, 0.0)}
+        _grow([n], nbrs, part, skip=pos)
+        parts.append(part)
+        taken.update(part)
+    if parts and pos and len(parts) <= 60:
+        cx = sum(x for x, _ in pos.values()) / len(pos)
+        cy = sum(y for _, y in pos.values()) / len(pos)
+        radius = max(math.hypot(x - cx, y - cy) for x, y in pos.values()) + 3 * _SPACING
+        for k, part in enumerate(parts):
+            a = 2 * math.pi * (k + 0.5) / len(parts) + math.pi / 2
+            mx = sum(x for x, _ in part.values()) / len(part)
+            my = sum(y for _, y in part.values()) / len(part)
+            for m, (px, py) in part.items():
+                pos[m] = (cx + radius * math.cos(a) + px - mx, cy + radius * math.sin(a) + py - my)
+    elif parts:
+        y0 = max((y for _, y in pos.values()), default=0.0) + 6 * _SPACING
+        x0 = min((x for x, _ in pos.values()), default=0.0)
         x, row_h = x0, 0.0
         width = max(side, 40 * _SPACING)
-        for n in left:
-            if n in pos:
-                continue
-            part: dict[str, tuple[float, float]] = {n: (0.0, 0.0)}
-            _grow([n], nbrs, part, skip=pos)
+        for part in parts:
             xs = [p[0] for p in part.values()]
             ys = [p[1] for p in part.values()]
             w, h = max(xs) - min(xs) + 2 * _SPACING, max(ys) - min(ys) + 2 * _SPACING
@@ -345,7 +533,13 @@ def layout(g: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
                 pos[m] = (x + px - min(xs) + _SPACING, y0 + py - min(ys) + _SPACING)
             x += w
             row_h = max(row_h, h)
-    return {n: (round(x), round(y)) for n, (x, y) in ((n, pos[n]) for n in order)}
+    for k, h in enumerate(sorted(hub_nbrs, key=lambda n: (-len(hub_nbrs[n]), rank[n]))):
+        placed = [pos[v] for v in hub_nbrs[h] if v in pos] or list(pos.values()) or [(0.0, 0.0)]
+        cx = sum(p[0] for p in placed) / len(placed)
+        cy = sum(p[1] for p in placed) / len(placed)
+        pos[h] = (cx + _SPACING * 2 * k, cy - _SPACING * 3 * k)
+    spread = max(1.0, 3.6 - math.log10(len(order_all)))  # small graphs get room around their (large) nodes
+    return {n: (round(x * spread), round(y * spread)) for n, (x, y) in ((n, pos[n]) for n in order_all)}
 
 
 def _hub_layout(hubs: list[str], nbrs: dict[str, list[str]]) -> dict[str, tuple[float, float]]:

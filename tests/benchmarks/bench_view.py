@@ -17,8 +17,10 @@ then reports:
   the median of ``--runs`` fresh pages;
 * ``ready``: the same until the page's script has finished (filters, timeline, search ready).
 
-The target is a 5,000-node page drawn in under 3 s on the 2-core reference
-machine. It prints figures and asserts nothing.
+The target is a 5,000-node page drawn in under 1.5 s on the 2-core reference
+machine (the first frame already has its labels placed, the layout stretched
+to the window and the most connected labels made room for). It prints figures
+and asserts nothing.
 """
 
 from __future__ import annotations
@@ -71,9 +73,11 @@ def first_draw(path: Path, runs: int) -> tuple[float, float, int]:
 
             page_.route("**/*", route)
             page_.goto(path.as_uri())
-            page_.wait_for_function(
-                "window.newsgraph !== undefined && window.newsgraphFirstDraw !== undefined", timeout=120_000
-            )
+            deadline = time.monotonic() + 120  # polled here: wait_for_function evaluates strings, which the CSP forbids
+            while not page_.evaluate("window.newsgraph !== undefined && window.newsgraphFirstDraw !== undefined"):
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{path}: no first draw after 120 s")
+                page_.wait_for_timeout(20)
             draws.append(page_.evaluate("window.newsgraphFirstDraw") / 1000)
             readies.append(page_.evaluate("window.newsgraphReady") / 1000)
             context.close()
