@@ -156,9 +156,9 @@ def test_every_value_of_every_file_is_in_its_named_graph_and_in_the_merged_graph
             for s in subjects:
                 chosen = set(merged.objects(s, p))
                 assert chosen and chosen == set(default.objects(s, p)), (source.name, path, value)
-                assert any(
-                    (s, p, o, g) in ds for o in chosen for g in ds.graphs() if g.identifier != doc.identifier
-                ), f"{source.name}: {path} = {value!r} lost without another file saying otherwise"
+                assert any((s, p, o, g) in ds for o in chosen for g in ds.graphs() if g.identifier != doc.identifier), (
+                    f"{source.name}: {path} = {value!r} lost without another file saying otherwise"
+                )
     assert checked > 5000 and 0 < disagreed < checked / 50  # the samples do disagree, here and there
 
 
