@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from graph.formats import write_atomic
-from graph.formats.load import READERS
+from graph.formats import FORMATS, write_atomic
 from graph.kg import KnowledgeGraph, build, load, open_graph
 from graph.read.identity import DEFAULT_BASE
 from graph.view import page as view_page
@@ -86,7 +85,7 @@ def source_graph(paths: list[str], store: str | None = None, base: str = DEFAULT
         if paths:
             raise ValueError("--store draws the store's graph: give no PATH with it")
         return open_graph(store)
-    exports = [p for p in paths if Path(p).suffix.lstrip(".").lower() in READERS and not Path(p).is_dir()]
+    exports = [p for p in paths if _is_export(p) and not Path(p).is_dir()]
     if exports:
         if len(paths) != 1:
             raise ValueError(f"{exports[0]}: an export is drawn on its own; give it as the only PATH")
@@ -141,3 +140,9 @@ def oversize_note(n: int, max_nodes: int | None = None) -> str | None:
         f"the graph has {n:,} nodes; the page shows the {max_nodes:,} most connected "
         "(use `newsgraph view` to choose a part)"
     )
+
+
+def _is_export(path: str) -> bool:
+    """Is ``path`` named like an export that can be read back (by the format registry)?"""
+    fmt = FORMATS.get(Path(path).suffix.lstrip(".").lower())
+    return fmt is not None and fmt.readable
