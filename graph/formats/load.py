@@ -15,6 +15,7 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -25,10 +26,11 @@ from rdflib.term import Node
 
 from graph.formats import for_path, graphml
 from graph.model.merge import Corpus
-from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, SCHEMA, SKOS, VOCAB, XSD, vocab_key
+from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB, XSD, vocab_key
 from graph.rdf.mapping import iri as _iri
 from graph.read.identity import DEFAULT_BASE, canonical_url
 from graph.read.records import Article, FileRecords, Image, Provider, Scalar, Topic
+from graph.read.site import CREATIVE_WORKS
 
 __all__ = [
     "corpus_from_dataset",
@@ -42,16 +44,19 @@ __all__ = [
 _TYPE = rdflib.URIRef(f"{RDF}type")
 _S = {name: rdflib.URIRef(f"{SCHEMA}{name}") for name in (
     "NewsArticle", "Organization", "ImageObject", "DigitalDocument", "url", "headline", "abstract", "datePublished",
-    "publisher", "about", "image", "name", "logo", "contentUrl", "width", "height", "mainEntity",
+    "publisher", "about", "image", "name", "logo", "contentUrl", "width", "height", "mainEntity", "hasPart",
+    "VideoObject",
 )}  # fmt: skip
 _CONCEPT = rdflib.URIRef(f"{SKOS}Concept")
 _SCHEME = rdflib.URIRef(f"{SKOS}ConceptScheme")
 _PREF_LABEL = rdflib.URIRef(f"{SKOS}prefLabel")
+_SKOS = {name: rdflib.URIRef(f"{SKOS}{name}") for name in ("broader", "altLabel", "notation", "inScheme")}
+_SEE_ALSO = rdflib.URIRef(f"{RDFS}seeAlso")
 _RELATION = rdflib.URIRef(f"{DCTERMS}relation")
 _SOURCE = rdflib.URIRef(f"{DCTERMS}source")
 _IDENTIFIER = rdflib.URIRef(f"{DCTERMS}identifier")
 _USED = rdflib.URIRef(f"{PROV}used")
-_NG = {name: rdflib.URIRef(f"{VOCAB}{name}") for name in ("type", "domain", "url", "webUrl", "originalUrl")}
+_NG = {name: rdflib.URIRef(f"{VOCAB}{name}") for name in ("type", "domain", "url", "webUrl", "originalUrl", "skipped")}
 
 
 def _reverse(scope: str) -> dict[str, str]:
@@ -63,7 +68,7 @@ def _reverse(scope: str) -> dict[str, str]:
     }
 
 
-_KEYS = {"": _reverse(""), "provider": _reverse("provider"), "images": _reverse("images")}
+_KEYS = {"": _reverse(""), "provider": _reverse("provider"), "images": _reverse("images"), "topic": _reverse("topic")}
 
 Description = dict[rdflib.URIRef, list[Node]]
 
@@ -183,6 +188,19 @@ def _kind(desc: Description) -> str | None:
     return None
 
 
+def _schema_type(desc: Description) -> str | None:
+    """The schema.org class of a site's collection item (``None``: a news article).
+
+    An item is typed with its own class alone (a video item also with ``schema:VideoObject``, which is
+    then its class); a news article with ``schema:NewsArticle``, and a video article also ``VideoObject``.
+    """
+    types = {str(t) for t in desc.get(_TYPE, ()) if str(t).startswith(SCHEMA)}
+    if str(_S["NewsArticle"]) in types or not types:
+        return None
+    own = sorted(types - {str(_S["VideoObject"])}) or sorted(types)
+    return own[0][len(SCHEMA) :]
+
+
 def _base(descriptions: dict[Node, Description]) -> str:
     for s, desc in descriptions.items():
         if _kind(desc) == "scheme" and str(s).endswith("topics"):
@@ -222,6 +240,7 @@ class _Reader:
         self.d = descriptions
         self.base = base
         self.source_prefix = f"{base}source/"
+        self.article_prefix = f"{base}article/"
         self.paths = {
             str(s): str(desc[_IDENTIFIER][0])
             for s, desc in descriptions.items()
@@ -255,9 +274,19 @@ class _Reader:
         rest += ((key, _value(o)) for o in good[1:])
         return (_value(good[0]) if good else None), rest
 
+    def kind(self, subject: Node, desc: Description) -> str | None:
+        """What a subject is: a site's collection item (typed with its own schema.org class, a Person or an
+        Organization among them) is an article-like node, told by its IRI."""
+        kind = _kind(desc)
+        if kind != "article" and str(subject).startswith(self.article_prefix) and _schema_type(desc) is not None:
+            return "article"
+        return kind
+
     def article(self, iri: Node, desc: Description, stub: bool) -> Article:
         is_text = _is_plain
-        title, more = self.single(desc, _S["headline"], is_text, "title")
+        schema_type = _schema_type(desc)
+        named = schema_type is not None and schema_type not in CREATIVE_WORKS  # a Person's title is schema:name
+        title, more = self.single(desc, _S["name" if named else "headline"], is_text, "title")
         excerpt, more2 = self.single(desc, _S["abstract"], is_text, "excerpt")
         date, more3 = self.single(desc, _S["datePublished"], _is_datatype("dateTime"), "publishedDateTime")
         kind, more4 = self.single(desc, _NG["type"], is_text, "type")
@@ -274,8 +303,8 @@ class _Reader:
         others = [written.get(u, u) for u in _texts(aliases)]
         urls = tuple(dict.fromkeys([*primary, *others]))
         publishers = _texts(desc.get(_S["publisher"], []))
-        handled = {_S[n] for n in ("url", "headline", "abstract", "datePublished", "publisher", "about", "image")}
-        handled |= {_NG["type"], _NG["url"], _RELATION, _SOURCE}
+        handled = {_S[n] for n in ("url", "abstract", "datePublished", "publisher", "about", "image", "hasPart")}
+        handled |= {_S["name" if named else "headline"], _NG["type"], _NG["url"], _RELATION, _SOURCE}
         extra = [*more, *more2, *more3, *more4, *self.extra(desc, handled, "")]
         extra += (("url", _value(o)) for o in desc.get(_NG["url"], []) if not isinstance(o, rdflib.URIRef))
         return Article(
@@ -293,6 +322,8 @@ class _Reader:
             stub=stub,
             sources=tuple(sorted(self.path(s) for s in desc.get(_SOURCE, []))),
             extra=_sorted_extra(extra),
+            schema_type=schema_type,
+            parts=tuple(_texts(desc.get(_S["hasPart"], []))),
         )
 
     def provider(self, iri: Node, desc: Description) -> Provider:
@@ -324,16 +355,31 @@ class _Reader:
 
     def topic(self, iri: Node, desc: Description) -> Topic:
         labels = _texts(desc.get(_PREF_LABEL, []))
-        return Topic(str(iri), labels[0] if labels else str(iri))
+        notation, more = self.single(desc, _SKOS["notation"], _is_plain, "_id")
+        handled = {_PREF_LABEL, _SKOS["broader"], _SKOS["altLabel"], _SKOS["notation"], _SKOS["inScheme"]}
+        handled |= {_S["image"], _SEE_ALSO}
+        extra = [*more, *self.extra(desc, handled, "topic")]
+        extra += (("services", str(o)) for o in desc.get(_SEE_ALSO, []))
+        return Topic(
+            str(iri),
+            labels[0] if labels else str(iri),
+            broader=tuple(_texts(desc.get(_SKOS["broader"], []))),
+            alt_labels=tuple(_texts(desc.get(_SKOS["altLabel"], []))),
+            notation=notation,
+            images=tuple(_texts(desc.get(_S["image"], []))),
+            extra=_sorted_extra(extra),
+        )
 
     def records(self) -> tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]]:
         mains = {str(o) for desc in self.d.values() for o in desc.get(_S["mainEntity"], [])}
+        # A JSON API page lists its (full) articles as parts of the document.
+        mains |= {str(o) for desc in self.d.values() if _kind(desc) == "source" for o in desc.get(_S["hasPart"], [])}
         articles: dict[str, Article] = {}
         providers: dict[str, Provider] = {}
         topics: dict[str, Topic] = {}
         images: dict[str, Image] = {}
         for s, desc in self.d.items():
-            kind = _kind(desc)
+            kind = self.kind(s, desc)
             if kind == "article":
                 articles[str(s)] = self.article(s, desc, str(s) not in mains)
             elif kind == "provider":
@@ -366,15 +412,64 @@ def _by_iri(records: dict[str, Any]) -> dict[str, Any]:
     return {iri: records[iri] for iri in sorted(records)}
 
 
-def _sources(descriptions: dict[Node, Description], reader: _Reader) -> list[tuple[str, str | None]]:
-    """Every source file the build used: (path, IRI of its article or ``None`` when it was rejected)."""
+#: What the description of a source file says: its main entity (none when it was rejected or skipped),
+#: the articles it lists as a JSON API page, and why it was skipped.
+_Document = tuple[list[str], list[str], list[str]]
+
+
+def _sources(descriptions: dict[Node, Description], reader: _Reader) -> list[tuple[str, _Document]]:
+    """Every source file the build used, by path, with what its description says."""
     used = {str(o) for desc in descriptions.values() for o in desc.get(_USED, [])}
-    mains: dict[str, str | None] = dict.fromkeys(used)
+    documents: dict[str, _Document] = {s: ([], [], []) for s in used}
     for s, desc in descriptions.items():
         if _kind(desc) == "source":
-            entities = _texts(desc.get(_S["mainEntity"], []))
-            mains[str(s)] = entities[0] if entities else None
-    return sorted((reader.path(rdflib.URIRef(s)), main) for s, main in mains.items())
+            documents[str(s)] = (
+                _texts(desc.get(_S["mainEntity"], []))[:1],
+                _texts(desc.get(_S["hasPart"], [])),
+                _texts(desc.get(_NG["skipped"], [])),
+            )
+    return sorted((reader.path(rdflib.URIRef(s)), document) for s, document in documents.items())
+
+
+def _file(
+    path: str,
+    document: _Document,
+    cited: list[str],
+    corpus: tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]],
+) -> FileRecords:
+    """The records of one source file, as far as the merged graph tells them."""
+    articles, providers, topics, images = corpus
+    main, parts, skipped = document
+    if skipped:
+        return FileRecords(path, kind="skipped", reason=skipped[0])
+    if parts:  # a JSON API page: its articles, then what they name (stubs in this file)
+        listed = [articles[i] for i in parts if i in articles]
+        said = listed + [replace(articles[i], stub=True) for i in cited if i not in parts]
+        kind = "page"
+    elif main and main[0] in articles:
+        said = [articles[main[0]]] + [articles[i] for i in cited if i != main[0]]
+        kind = "article" if said[0].schema_type is None else "item"
+    elif main and main[0] in topics:  # a topic or tag of the site's taxonomy, with its parents
+        topic = topics[main[0]]
+        own = [topic, *(topics[b] for b in topic.broader if b in topics)]
+        kind = "tag" if ("taxonomy", "tag") in topic.extra else "topic"
+        return FileRecords(path, topics=own, images=[images[m] for m in topic.images if m in images], kind=kind)
+    elif main and main[0] in providers:  # an organization profile
+        org = providers[main[0]]
+        logos = [images[m] for m in org.images if m in images]
+        return FileRecords(path, providers=[org], images=logos, kind="organization")
+    else:
+        return FileRecords(path)  # rejected, or skipped: nothing of it is in the graph
+    provs = [providers[a.provider] for a in said if a.provider in providers]
+    owners: list[Article | Provider] = [*said, *provs]
+    return FileRecords(
+        path,
+        articles=said,
+        providers=provs,
+        topics=[topics[t] for a in said for t in a.topics if t in topics],
+        images=[images[m] for x in owners for m in x.images if m in images],
+        kind=kind,
+    )
 
 
 def corpus_from_graph(g: rdflib.Graph | Iterable[tuple[Node, Node, Node]]) -> Corpus:
@@ -390,28 +485,13 @@ def corpus_from_graph(g: rdflib.Graph | Iterable[tuple[Node, Node, Node]]) -> Co
     descriptions = _describe(g)
     base = _base(descriptions)
     reader = _Reader(descriptions, base)
-    articles, providers, topics, images = reader.records()
-    files = []
+    records = reader.records()
+    articles, providers, topics, images = records
     cited: dict[str, list[str]] = defaultdict(list)
     for a in articles.values():
         for s in a.sources:
             cited[s].append(a.iri)
-    for path, main in _sources(descriptions, reader):
-        if main is None or main not in articles:
-            files.append(FileRecords(path))
-            continue
-        said = [articles[main]] + [articles[i] for i in cited[path] if i != main]
-        provs = [providers[a.provider] for a in said if a.provider in providers]
-        owners: list[Article | Provider] = [*said, *provs]
-        files.append(
-            FileRecords(
-                path,
-                articles=said,
-                providers=provs,
-                topics=[topics[t] for a in said for t in a.topics if t in topics],
-                images=[images[m] for x in owners for m in x.images if m in images],
-            )
-        )
+    files = [_file(path, document, cited[path], records) for path, document in _sources(descriptions, reader)]
     return Corpus(base, articles, providers, topics, images, files)
 
 

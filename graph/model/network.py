@@ -23,8 +23,12 @@ EDGE_KINDS = ("publisher", "about", "related", "image", "broader", "part")
 
 
 def article_attrs(a: Article) -> dict[str, Any]:
-    """The node attributes of an article (values networkx writers can store)."""
-    attrs: dict[str, Any] = {"kind": "article", "label": a.label, "url": a.url, "urls": list(a.urls), "stub": a.stub}
+    """The node attributes of an article (values networkx writers can store).
+
+    ``urls``: its canonical URL first, then its other URLs in sorted order (as an export gives them back).
+    """
+    urls = list(a.urls) if len(a.urls) < 3 else [a.urls[0], *sorted(a.urls[1:])]
+    attrs: dict[str, Any] = {"kind": "article", "label": a.label, "url": a.url, "urls": urls, "stub": a.stub}
     if a.title is not None:
         attrs["title"] = a.title
     if a.excerpt is not None:
@@ -60,12 +64,12 @@ def provider_attrs(p: Provider, images: dict[str, Image] | None = None) -> dict[
 
 
 def topic_attrs(t: Topic) -> dict[str, Any]:
-    """The node attributes of a topic (a taxonomy topic adds ``notation`` and ``keywords``)."""
+    """The node attributes of a topic (a taxonomy topic adds ``notation`` and ``keywords``, sorted)."""
     attrs: dict[str, Any] = {"kind": "topic", "label": t.label}
     if t.notation is not None:
         attrs["notation"] = t.notation
     if t.alt_labels:
-        attrs["keywords"] = list(t.alt_labels)
+        attrs["keywords"] = sorted(t.alt_labels)
     return attrs
 
 

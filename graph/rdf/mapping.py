@@ -397,6 +397,8 @@ class Describer:
             pairs.append((_MAIN_ENTITY, self.term(f.providers[0].iri)))
         elif f.articles and not f.articles[0].stub:
             pairs.append((_MAIN_ENTITY, self.term(f.articles[0].iri)))
+        elif f.kind == "skipped":  # read, but no graph content: say why, so a reader can tell it from a rejection
+            pairs.append((_vocab("skipped"), literal(f.reason)))
         return self.source(f.source), sorted(set(pairs))
 
 

@@ -198,11 +198,13 @@ def query(store: ox.Store, text: str) -> Rows | bool:
     )
 
 
-_KIND_TYPES = {
-    "articles": "schema:NewsArticle",
-    "providers": "schema:Organization",
-    "topics": "skos:Concept",
-    "images": "schema:ImageObject",
+# What tells each kind of node in the merged graph: every article (a site's collection item too, whatever its
+# class) names its source files, every provider has its domain; topics and images by their class.
+_KIND_PATTERNS = {
+    "articles": "?s dcterms:source ?x",
+    "providers": "?s ng:domain ?x",
+    "topics": "?s a skos:Concept",
+    "images": "?s a schema:ImageObject",
 }
 
 
@@ -221,17 +223,27 @@ def stats(store: ox.Store, top: int = 10) -> dict[str, Any]:
         return result
 
     out: dict[str, Any] = {}
-    for kind, rdf_type in _KIND_TYPES.items():
-        out[kind] = ask(f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s a {rdf_type} }}")[0].n
-    # Simple patterns only: these predicates are used on articles (logos on providers) and
-    # nowhere else, and a join on rdf:type would cost twenty times as much.
+    for kind, pattern in _KIND_PATTERNS.items():
+        out[kind] = ask(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern} }}")[0].n
+    # Simple patterns only: these predicates are used on articles (logos on providers, images and parents on
+    # topics, parts on collection items) and nowhere else but a JSON API page's parts, and a join on rdf:type
+    # would cost twenty times as much.
     out["edges"] = sum(
         ask(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {p} ?o }}")[0].n
-        for p in ("schema:publisher", "schema:about", "schema:image", "dcterms:relation", "schema:logo")
+        for p in (
+            "schema:publisher",
+            "schema:about",
+            "schema:image",
+            "dcterms:relation",
+            "schema:logo",
+            "skos:broader",
+            "schema:hasPart",
+        )
     )
+    out["edges"] -= ask("SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:DigitalDocument ; schema:hasPart ?o }")[0].n
     names = ask(
         """SELECT ?p (SAMPLE(?name) AS ?label) (SAMPLE(?domain) AS ?d) WHERE {
-            ?p a schema:Organization OPTIONAL { ?p schema:name ?name } OPTIONAL { ?p ng:domain ?domain }
+            ?p ng:domain ?domain OPTIONAL { ?p schema:name ?name }
         } GROUP BY ?p"""
     )
     labels = {r.p: r.label or r.d or r.p for r in names}
