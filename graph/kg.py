@@ -58,7 +58,7 @@ class KnowledgeGraph(Queries):
         return make_report(self.corpus)
 
     @cached_property
-    def nx(self) -> nx.MultiDiGraph:
+    def nx(self) -> nx.MultiDiGraph[str]:
         """The graph as a ``networkx.MultiDiGraph`` keyed by IRI."""
         return to_networkx(self.corpus)
 

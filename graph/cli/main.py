@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from graph.cli import query as query_commands
 from graph.cli import rdf as rdf_commands
@@ -117,7 +118,7 @@ def _build_graph(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(args: argparse.Namespace) -> dict[str, str]:
+def _engine(args: argparse.Namespace) -> dict[str, Any]:
     """The engine options for ``build``: none for the local engine, so other engines stay optional."""
     if args.scheduler and args.engine != "dask":
         raise ValueError("--scheduler needs --engine dask")

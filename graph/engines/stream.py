@@ -35,7 +35,6 @@ from graph.engines.local import (
     CHUNK,
     init_worker,
     map_chunks,
-    paused_gc,
     process_chunk,
     worker_count,
     worker_settings,
@@ -44,7 +43,9 @@ from graph.model.merge import Corpus
 from graph.rdf.mapping import PROV, Block, build_iri, default_blocks, document_blocks, iri
 from graph.read.cache import RecordCache, load
 from graph.read.identity import DEFAULT_BASE, check_base, source_iri
+from graph.read.records import Topic
 from graph.read.sources import Source, SourceWalk
+from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 
 __all__ = ["STREAM_FORMATS", "StreamResult", "stream_build"]
@@ -190,7 +191,7 @@ def stream_build(
         if store is not None:
             store.close()
         # What belongs to no file, but the build's prov:used (one per file, written above as the files came).
-        corpus = Corpus(base, topics=dict.fromkeys(sorted(topics)))
+        corpus = Corpus(base, topics={t: Topic(t, t) for t in sorted(topics)})  # their IRIs are all that is used
         defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
         written: list[Path] = []
         with fb.stage("write"):

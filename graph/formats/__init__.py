@@ -41,7 +41,7 @@ class Exportable(Protocol):
     corpus: Corpus
 
     @property
-    def nx(self) -> nx.MultiDiGraph: ...
+    def nx(self) -> nx.MultiDiGraph[str]: ...
 
 
 Writer = Callable[[Exportable, Path], None]

@@ -118,9 +118,11 @@ def write(source: Exportable, path: Path) -> None:
     write_atomic(path, generate(source))
 
 
-def read_nx(path: Path) -> nx.MultiDiGraph:
+def read_nx(path: Path) -> nx.MultiDiGraph[str]:
     """Parse a GraphML file into a networkx graph (attributes as written)."""
-    return nx.read_graphml(path, force_multigraph=True)
+    g = nx.read_graphml(path, force_multigraph=True)
+    assert isinstance(g, nx.MultiDiGraph)  # force_multigraph of a directed graph
+    return g
 
 
 def read(path: Path) -> rdflib.Graph:

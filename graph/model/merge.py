@@ -181,7 +181,7 @@ class _Shared:
             kind = type(value)
             # Strings, whole numbers and booleans that are equal and of one type are the same value
             # (not so floats, -0.0 == 0.0, or datetimes of other zones); long strings are one of a kind.
-            if not (kind is int or kind is bool or (kind is str and len(value) <= 40)):
+            if not (kind is int or kind is bool or (kind is str and len(value) <= 40)):  # type: ignore[arg-type]
                 out.append((texts.setdefault(key, key), value))
                 small = False
                 continue
@@ -223,7 +223,9 @@ def group_records(files: Iterable[FileRecords]) -> Groups:
 
 def _group(groups: Groups, f: FileRecords) -> None:
     """Add the records of ``f`` to ``groups``."""
-    for table, records in zip(groups, (f.articles, f.providers, f.topics, f.images), strict=True):
+    tables: tuple[dict[str, list[Any]], ...] = groups
+    kinds: tuple[list[Any], ...] = (f.articles, f.providers, f.topics, f.images)
+    for table, records in zip(tables, kinds, strict=True):
         for record in records:
             group = table.get(record.iri)
             if group is None:

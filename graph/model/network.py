@@ -83,7 +83,7 @@ def image_attrs(i: Image) -> dict[str, Any]:
     return attrs
 
 
-def to_networkx(corpus: Corpus) -> nx.MultiDiGraph:
+def to_networkx(corpus: Corpus) -> nx.MultiDiGraph[str]:
     """The corpus as a MultiDiGraph, nodes and edges added in IRI order.
 
     >>> from graph import build
@@ -91,7 +91,7 @@ def to_networkx(corpus: Corpus) -> nx.MultiDiGraph:
     >>> g.number_of_nodes(), g.number_of_edges()
     (14, 16)
     """
-    g: nx.MultiDiGraph = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     g.add_nodes_from((iri, article_attrs(a)) for iri, a in corpus.articles.items())
     g.add_nodes_from((iri, provider_attrs(p, corpus.images)) for iri, p in corpus.providers.items())
     g.add_nodes_from((iri, topic_attrs(t)) for iri, t in corpus.topics.items())
@@ -114,7 +114,7 @@ def to_networkx(corpus: Corpus) -> nx.MultiDiGraph:
     return g
 
 
-def add_keyed_edges(g: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> None:
+def add_keyed_edges(g: nx.MultiDiGraph[str], edges: list[tuple[str, str, str]]) -> None:
     """``g.add_edges_from((u, v, kind, {"kind": kind}) ...)``, for edges between nodes ``g`` has, faster.
 
     networkx's own loop costs ~3.5 µs an edge, most of it for what these edges
@@ -128,8 +128,10 @@ def add_keyed_edges(g: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> No
     >>> list(g.edges(keys=True, data="kind"))
     [('a', 'b', 0, None), ('a', 'b', 'about', 'about'), ('b', 'a', 'related', 'related')]
     """
-    succ, pred = g._succ, g._pred
-    new_keys, new_attrs = g.edge_key_dict_factory, g.edge_attr_dict_factory
+    # networkx's own adjacency (its documented data structure; the stubs do not declare it).
+    succ: dict[str, dict[str, Any]] = g._succ  # type: ignore[attr-defined]
+    pred: dict[str, dict[str, Any]] = g._pred  # type: ignore[attr-defined]
+    new_keys, new_attrs = type(g).edge_key_dict_factory, type(g).edge_attr_dict_factory
     for u, v, kind in edges:
         if u not in succ or v not in succ:
             g.add_edge(u, v, key=kind, kind=kind)
@@ -146,7 +148,7 @@ def add_keyed_edges(g: nx.MultiDiGraph, edges: list[tuple[str, str, str]]) -> No
         clear(g)
 
 
-def edge_total(g: nx.MultiDiGraph) -> int:
+def edge_total(g: nx.MultiDiGraph[str]) -> int:
     """``g.number_of_edges()``, reading the adjacency once.
 
     >>> edge_total(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c")]))
@@ -154,7 +156,8 @@ def edge_total(g: nx.MultiDiGraph) -> int:
     """
     if not g.is_multigraph():
         return g.number_of_edges()
-    return sum(len(keys) for nbrs in g._succ.values() for keys in nbrs.values())
+    succ: dict[str, dict[str, dict[str, Any]]] = g._succ  # type: ignore[attr-defined]
+    return sum(len(keys) for nbrs in succ.values() for keys in nbrs.values())
 
 
 def edge_count(corpus: Corpus) -> int:

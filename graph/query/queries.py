@@ -74,7 +74,12 @@ class Queries:
     """The query methods of :class:`graph.KnowledgeGraph`; see each method."""
 
     corpus: Corpus
-    nx: MultiDiGraph[str]
+
+    @property
+    def nx(self) -> MultiDiGraph[str]:
+        """The graph as a ``networkx.MultiDiGraph`` keyed by IRI (the knowledge graph makes it)."""
+        raise NotImplementedError
+
     #: What a subgraph left out (``max_nodes``) or found nothing for; ``None`` otherwise.
     note: str | None = None
 

@@ -159,11 +159,11 @@ def literal(value: Scalar) -> str:
     if kind is str:  # most literals: checked first
         return '"' + _NEEDS_ESCAPE.sub(_escape, value) + '"'  # type: ignore[arg-type]
     if kind is int:  # a feed's numbers are few (scores, sizes): made once each
-        term = _INTEGERS.get(value)
+        term = _INTEGERS.get(value)  # type: ignore[arg-type]
         if term is None:
             term = f'"{value}"^^<{XSD}integer>'
             if len(_INTEGERS) < 65536:
-                _INTEGERS[value] = term
+                _INTEGERS[value] = term  # type: ignore[index]
         return term
     if kind is dt.datetime:
         return f'"{_instant(value)}"^^<{XSD}dateTime>'  # type: ignore[arg-type]
@@ -486,7 +486,8 @@ def block_entries(corpus: Corpus, describer: Describer | None = None) -> list[En
     d = describer if describer is not None else Describer(corpus.base)
     term = d.term
     entries: list[Entry] = []
-    for kind, table in enumerate((corpus.articles, corpus.providers, corpus.topics, corpus.images)):
+    tables: tuple[dict[str, Any], ...] = (corpus.articles, corpus.providers, corpus.topics, corpus.images)
+    for kind, table in enumerate(tables):
         entries += [(term(record.iri), kind, record) for record in table.values()]
     source = d.source
     entries += [(source(f.source), _SOURCE_ENTRY, f) for f in corpus.files]
@@ -613,7 +614,7 @@ def _merged_describers(corpus: Corpus, d: Describer) -> dict[str, Callable[[], l
     for f in corpus.files:
         seen.update(r.iri for records in (f.articles, f.providers, f.topics, f.images) for r in records)
     out: dict[str, Callable[[], list[tuple[str, str]]]] = {}
-    tables = (corpus.articles, corpus.providers, corpus.topics, corpus.images)
+    tables: tuple[dict[str, Any], ...] = (corpus.articles, corpus.providers, corpus.topics, corpus.images)
     for table, describe in zip(tables, d.describe, strict=True):
         for key, record in table.items():
             if seen[key] > 1:

@@ -63,7 +63,7 @@ def fingerprint(package: Path | None = None, version: str | None = None) -> byte
     False
     """
     package = Path(__file__).parent if package is None else package
-    h = hashlib.sha256(pickle.format_version.encode())
+    h = hashlib.sha256(str(pickle.HIGHEST_PROTOCOL).encode())
     h.update((version if version is not None else _version()).encode())
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + b"\0")

@@ -212,7 +212,8 @@ def _scalar(text: str) -> Any:
         raise _Unusual
     if len(text) == 20 and text[19] == "Z" and _UTC_STAMP.match(text):  # the feeds' dates: built here, not cached
         try:
-            return dt.datetime(*map(int, _UTC_STAMP_PARTS.findall(text)), tzinfo=dt.UTC)  # as PyYAML builds it
+            year, month, day, hour, minute, second = map(int, _UTC_STAMP_PARTS.findall(text))
+            return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)  # as PyYAML builds it
         except ValueError:
             raise _Unusual from None  # a 13th month: PyYAML says what is wrong
     return _plain(text)

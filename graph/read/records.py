@@ -157,7 +157,7 @@ def _pickle_by_fields(cls: type) -> None:
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:  # noqa: N807
         return cls, values(self)
 
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign, assignment]
 
 
 for _record in (Image, Provider, Topic, Article):

@@ -101,7 +101,7 @@ def _safe_loader(base: Any) -> Any:
     return type(
         f"_Plain{base.__name__}",
         (base,),
-        {"yaml_constructors": {**constructors, None: _refuse_tag}, "flatten_mapping": _flatten_mapping},
+        {"yaml_constructors": {**constructors, None: _refuse_tag}, "flatten_mapping": _flatten_mapping},  # type: ignore[misc]
     )
 
 
@@ -518,10 +518,10 @@ def parse_document(raw: bytes, name: str) -> Document:
         for key in fixed[:20]:
             note(f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", lines.line_of(key), "surrogate")
     except SourceError as exc:
-        line = exc.line
-        if line is None and exc.key is not None:
-            line = Document(name, None, text=block, first_line=first).line_of(exc.key)
-        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), line, exc.code)])
+        at = exc.line
+        if at is None and exc.key is not None:
+            at = Document(name, None, text=block, first_line=first).line_of(exc.key)
+        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), at, exc.code)])
     except RecursionError:  # pragma: no cover - the depth bound comes first; never crash on a file
         return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
     return Document(name, data, notes, block, first, kind=kind)
@@ -733,8 +733,9 @@ def _check_shape(block: str, first_line: int) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    line = event.start_mark.line + first_line
-                    raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", line, "too-deep")
+                    start = event.start_mark
+                    at = start.line + first_line if start is not None else None
+                    raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", at, "too-deep")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
                 continue
@@ -747,8 +748,8 @@ def _check_shape(block: str, first_line: int) -> None:
         # libyaml 0.2.6 (PyYAML >= 6.0.3 wheels) stops at its own depth limit before we count to ours.
         if "maximum nesting depth" in str(exc.problem):
             mark = exc.problem_mark
-            line = mark.line + first_line if mark is not None else None
-            raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", line, "too-deep") from None
+            at = mark.line + first_line if mark is not None else None
+            raise SourceError(f"nested too deeply (the limit is {MAX_DEPTH} levels)", at, "too-deep") from None
         return  # loading reports it, with its line
     except yaml.YAMLError:
         return  # loading reports it, with its line

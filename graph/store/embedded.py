@@ -88,7 +88,7 @@ class Row(tuple[Any, ...]):
     __slots__ = ()
     _fields: tuple[str, ...] = ()
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             try:
                 key = self._fields.index(key)
@@ -429,4 +429,4 @@ def read_corpus(store: ox.Store) -> Corpus:
     >>> sorted(corpus.articles) == sorted(built.corpus.articles), corpus.providers == built.corpus.providers
     (True, True)
     """
-    return corpus_from_graph(_Triples(store))  # type: ignore[arg-type]
+    return corpus_from_graph(_Triples(store))

@@ -42,7 +42,7 @@ class InlinePage:
 
 
 def show(
-    g: nx.MultiDiGraph,
+    g: nx.MultiDiGraph[str],
     *,
     topic: str | None = None,
     provider: str | None = None,

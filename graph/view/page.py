@@ -133,7 +133,7 @@ def _short(text: str, limit: int = _LABEL_CHARS) -> str:
 
 
 def page(
-    g: nx.MultiDiGraph,
+    g: nx.MultiDiGraph[str],
     heading: str = "newsgraph",
     *,
     selection: Selection | None = None,
@@ -155,7 +155,7 @@ def page(
 
 
 def chosen_page(
-    g: nx.MultiDiGraph,
+    g: nx.MultiDiGraph[str],
     heading: str = "newsgraph",
     *,
     topic: str | None = None,
@@ -178,7 +178,9 @@ def chosen_page(
     return page(g, heading, selection=shown, max_nodes=None), shown
 
 
-def fit(g: nx.MultiDiGraph, selection: Selection | None = None, max_nodes: int | None = DEFAULT_MAX_NODES) -> Selection:
+def fit(
+    g: nx.MultiDiGraph[str], selection: Selection | None = None, max_nodes: int | None = DEFAULT_MAX_NODES
+) -> Selection:
     """``selection`` (default: the whole graph) cut to at most ``max_nodes`` nodes, the notes of both joined.
 
     >>> from graph import build
@@ -195,7 +197,7 @@ def fit(g: nx.MultiDiGraph, selection: Selection | None = None, max_nodes: int |
     return Selection(nodes=nodes, note="; ".join(notes) or None)
 
 
-def page_data(g: nx.MultiDiGraph, nodes: Iterable[str], *, heading: str, note: str | None) -> dict[str, Any]:
+def page_data(g: nx.MultiDiGraph[str], nodes: Iterable[str], *, heading: str, note: str | None) -> dict[str, Any]:
     """The page's data: nodes, edges, details and options, as JSON-ready values.
 
     Nodes are ``[iri, kind index, label, degree, x, y]`` (``x``/``y`` null when
@@ -275,7 +277,7 @@ def page_data(g: nx.MultiDiGraph, nodes: Iterable[str], *, heading: str, note: s
     }
 
 
-def hubs(g: nx.MultiDiGraph, share: float = HUB_SHARE) -> set[str]:
+def hubs(g: nx.MultiDiGraph[str], share: float = HUB_SHARE) -> set[str]:
     """Topics and providers on at least ``share`` of the articles of ``g`` (and on 10 or more): they say little.
 
     >>> import networkx as nx
@@ -298,7 +300,7 @@ def hubs(g: nx.MultiDiGraph, share: float = HUB_SHARE) -> set[str]:
     return out
 
 
-def communities(g: nx.MultiDiGraph, *, hubs: set[str] | None = None, seed: int = 7) -> list[list[str]]:
+def communities(g: nx.MultiDiGraph[str], *, hubs: set[str] | None = None, seed: int = 7) -> list[list[str]]:
     """Louvain communities of the non-image nodes of ``g`` (hubs left out), largest first, each sorted.
 
     Deterministic: the graph is rebuilt in sorted order and Louvain runs with a fixed ``seed``.
@@ -323,7 +325,7 @@ def communities(g: nx.MultiDiGraph, *, hubs: set[str] | None = None, seed: int =
     return groups
 
 
-def _community_name(g: nx.MultiDiGraph, members: list[str], hub_set: set[str]) -> dict[str, Any]:
+def _community_name(g: nx.MultiDiGraph[str], members: list[str], hub_set: set[str]) -> dict[str, Any]:
     """A community named after its main topics (else providers, else its best connected node)."""
     inside = set(members)
     for wanted in ("topic", "provider", "article"):
@@ -337,7 +339,7 @@ def _community_name(g: nx.MultiDiGraph, members: list[str], hub_set: set[str]) -
     return {"name": "community", "size": len(members)}
 
 
-def _info(g: nx.MultiDiGraph, n: str, kind: str, attrs: dict[str, Any]) -> dict[str, Any]:
+def _info(g: nx.MultiDiGraph[str], n: str, kind: str, attrs: dict[str, Any]) -> dict[str, Any]:
     """What the details panel shows for one node (full texts; links only when safe)."""
     out: dict[str, Any] = {"label": str(attrs.get("label", n))}
     if kind == "article":
@@ -449,7 +451,7 @@ _GOLDEN = math.pi * (3 - math.sqrt(5))
 _SPACING = 22.0
 
 
-def layout(g: nx.MultiDiGraph, hubs: set[str] | None = None) -> dict[str, tuple[int, int]]:
+def layout(g: nx.MultiDiGraph[str], hubs: set[str] | None = None) -> dict[str, tuple[int, int]]:
     """Node positions (integers, vis-network units), drawn as they are (browser physics is for the reader).
 
     Linear in the graph's size (but for sorting the nodes), pure Python, and
@@ -533,11 +535,11 @@ def layout(g: nx.MultiDiGraph, hubs: set[str] | None = None) -> dict[str, tuple[
                 pos[m] = (x + px - min(xs) + _SPACING, y0 + py - min(ys) + _SPACING)
             x += w
             row_h = max(row_h, h)
-    for k, h in enumerate(sorted(hub_nbrs, key=lambda n: (-len(hub_nbrs[n]), rank[n]))):
-        placed = [pos[v] for v in hub_nbrs[h] if v in pos] or list(pos.values()) or [(0.0, 0.0)]
+    for k, hub in enumerate(sorted(hub_nbrs, key=lambda n: (-len(hub_nbrs[n]), rank[n]))):
+        placed = [pos[v] for v in hub_nbrs[hub] if v in pos] or list(pos.values()) or [(0.0, 0.0)]
         cx = sum(p[0] for p in placed) / len(placed)
         cy = sum(p[1] for p in placed) / len(placed)
-        pos[h] = (cx + _SPACING * 2 * k, cy - _SPACING * 3 * k)
+        pos[hub] = (cx + _SPACING * 2 * k, cy - _SPACING * 3 * k)
     spread = max(1.0, 3.6 - math.log10(len(order_all)))  # small graphs get room around their (large) nodes
     return {n: (round(x * spread), round(y * spread)) for n, (x, y) in ((n, pos[n]) for n in order_all)}
 
@@ -689,7 +691,8 @@ def _render(heading: str, data: dict[str, Any]) -> str:
         csp=_csp(scripts),
         pyvis_version=getattr(pyvis, "__version__", "0.3"),
     )
-    return net.generate_html()
+    html: str = net.generate_html()
+    return html
 
 
 def _csp(scripts: list[str]) -> str:
