@@ -78,7 +78,8 @@ def test_article_by_any_spelling_of_any_of_its_urls_or_by_iri(kg):
     a = kg.article(XPENG.replace("https://technode.com", "HTTPS://TechNode.COM:443") + "?utm_campaign=x#top")
     assert a is not None and a.url == XPENG
     assert kg.article(a.iri) is a
-    assert kg.article("https://example.com/absent") is None
+    with pytest.raises(LookupError, match="no article"):
+        kg.article("https://example.com/absent")
 
 
 def test_article_by_its_other_url(tmp_path: Path):
@@ -310,7 +311,9 @@ def test_every_method_that_takes_a_node_takes_a_record_iri_url_or_label(kg):
         assert kg.path(form, "AI") == kg.path(article, ai)
     for form in (ai, ai.iri, " ai "):
         assert kg.articles(topic=form) == kg.articles(topic="AI")
-    assert kg.article(ai) is None and kg.article("no such thing") is None
+    for wrong in (ai, "no such thing"):  # a topic is not an article; an unknown name says so
+        with pytest.raises(LookupError):
+            kg.article(wrong)
 
 
 # -- issue 21: one or many, shared filters, tables, readable errors, hubs, named communities -------------

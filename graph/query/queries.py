@@ -184,20 +184,22 @@ class Queries:
         """
         return self._table(_newest_first(self._filtered(topic, provider, since, until, kind or type, text)))
 
-    def article(self, url_or_iri: Named) -> Article | None:
-        """The article named by its record, IRI, URL in any spelling or title (any case); ``None`` when absent.
+    def article(self, url_or_iri: Named) -> Article:
+        """The article named by its record, IRI, URL in any spelling or title (any case).
+
+        A name the graph does not know raises ``UnknownNameError`` (a ``LookupError``), with close matches.
 
         >>> from graph import build
         >>> kg = build(["seeds"])
         >>> kg.article("HTTPS://www.CaixinGlobal.com/2021-12-15/carmaker-xpeng-deletes-430000-photos-for-misuse-of-facial-recognition-101818294.html?utm_source=x").title
         'Carmaker Xpeng Deletes 430,000 Photos for Misuse of Facial Recognition'
-        >>> kg.article("https://example.com/nothing") is None
-        True
+        >>> try:
+        ...     kg.article("Carmaker Xpeng deletes 430,000 photos")
+        ... except LookupError as error:
+        ...     print(error)
+        no article with URL, IRI or title 'Carmaker Xpeng deletes 430,000 photos' in the graph; did you mean 'Carmaker Xpeng Deletes 430,000 Photos for Misuse of Facial Recognition'?
         """
-        try:
-            return self.corpus.articles[self._iri(url_or_iri, "article")]
-        except UnknownNameError:
-            return None
+        return self.corpus.articles[self._iri(url_or_iri, "article")]
 
     def providers(self) -> Records:
         """Every provider, by label (case-insensitive).
