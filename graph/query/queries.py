@@ -33,7 +33,7 @@ from networkx import Graph, MultiDiGraph
 from graph.formats import ntriples as _ntriples
 from graph.model.merge import Corpus
 from graph.model.network import edge_count
-from graph.model.resolve import Named, Resolver, UnknownNameError, name_key
+from graph.model.resolve import Named, Resolver, name_key
 from graph.model.select import DateLike, date_bound, degrees, matches_text, select
 from graph.query.results import Communities, Community, PathResult, Ranking, Records, SparqlResult, Timeline
 from graph.query.sparql import run
@@ -196,8 +196,9 @@ class Queries:
         >>> try:
         ...     kg.article("Carmaker Xpeng deletes 430,000 photos")
         ... except LookupError as error:
-        ...     print(error)
-        no article with URL, IRI or title 'Carmaker Xpeng deletes 430,000 photos' in the graph; did you mean 'Carmaker Xpeng Deletes 430,000 Photos for Misuse of Facial Recognition'?
+        ...     print(str(error).replace("; ", "\n"))
+        no article with URL, IRI or title 'Carmaker Xpeng deletes 430,000 photos' in the graph
+        did you mean 'Carmaker Xpeng Deletes 430,000 Photos for Misuse of Facial Recognition'?
         """
         return self.corpus.articles[self._iri(url_or_iri, "article")]
 
