@@ -196,7 +196,7 @@ class Queries:
         >>> try:
         ...     kg.article("Carmaker Xpeng deletes 430,000 photos")
         ... except LookupError as error:
-        ...     print(str(error).replace("; ", "\n"))
+        ...     print(str(error).replace("; ", "\\n"))
         no article with URL, IRI or title 'Carmaker Xpeng deletes 430,000 photos' in the graph
         did you mean 'Carmaker Xpeng Deletes 430,000 Photos for Misuse of Facial Recognition'?
         """
