@@ -253,7 +253,8 @@ class Community(Records):
         self.articles = articles
 
     def __repr__(self) -> str:
-        return f"<Community {self.name!r}: {self.size:,} nodes, {self.articles:,} articles>"
+        nodes, articles = f"{self.size:,} node{'s' * (self.size != 1)}", f"{self.articles:,} article"
+        return f"<Community {self.name!r}: {nodes}, {articles}{'s' * (self.articles != 1)}>"
 
 
 class Communities(list[Community], Tabular):
