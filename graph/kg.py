@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 import pyoxigraph
@@ -20,6 +20,7 @@ from graph.formats.together import write_together
 from graph.model.merge import Corpus
 from graph.model.network import edge_count, edge_total, to_networkx
 from graph.model.report import RejectedFilesError, Report, make_report
+from graph.model.select import Selectors
 from graph.query.queries import Queries
 from graph.query.results import summary_html
 from graph.rdf.mapping import PREFIXES
@@ -106,17 +107,17 @@ class KnowledgeGraph(Queries):
                     FORMATS[name].write(self, out / FORMATS[name].filename)
         return [out / FORMATS[name].filename for name in wanted]
 
-    def show(self, **selectors: Any) -> InlinePage:
+    def show(self, height: int = 640, **selectors: Unpack[Selectors]) -> InlinePage:
         """The interactive page, inline in Jupyter (an ``iframe`` with ``srcdoc``: offline, no file written).
 
-        Takes the selectors of ``newsgraph view``: ``topic=``, ``provider=``, ``since=``, ``until=``,
-        ``around=``, ``depth=``, ``max_nodes=`` (and ``height=`` in pixels). Outside IPython it returns
-        the page object, which renders itself (``_repr_html_``).
+        Takes the selectors of ``newsgraph view`` and :meth:`subgraph`: ``topic=``, ``provider=``, ``since=``,
+        ``until=``, ``kind=``, ``text=``, ``around=``, ``depth=``, ``max_nodes=`` (default 5,000); ``height`` is
+        in pixels. Outside IPython it returns the page object, which renders itself (``_repr_html_``).
 
         >>> build(["seeds"]).show(topic="computer vision")._repr_html_()[:15]
         '<iframe srcdoc='
         """
-        return _show_inline(self.nx, **selectors)
+        return _show_inline(self.nx, height=height, **selectors)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph: {counts_text(self.counts())}>"

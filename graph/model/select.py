@@ -42,12 +42,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 import networkx as nx
 
 from graph.model.resolve import Named, Resolver, name_key
 
-__all__ = ["Selection", "date_bound", "degrees", "known_names", "matches_text", "select"]
+__all__ = ["Selection", "Selectors", "date_bound", "degrees", "known_names", "matches_text", "select"]
 
 DateLike = dt.date | dt.datetime | str | None
 
@@ -58,6 +59,21 @@ _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+class Selectors(TypedDict, total=False):
+    """The selectors that choose part of a graph, as :func:`select` takes them and with it ``newsgraph view``,
+    ``kg.subgraph`` and ``kg.show`` (the rules: this module's docstring)."""
+
+    topic: Named | Iterable[Named] | None
+    provider: Named | Iterable[Named] | None
+    since: DateLike
+    until: DateLike
+    kind: str | None
+    text: str | None
+    around: Named | None
+    depth: int
+    max_nodes: int | None
+
+
 @dataclass(frozen=True)
 class Selection:
     """The nodes chosen from a graph (IRIs, sorted) and, when something was left out, a note saying what."""
@@ -66,24 +82,12 @@ class Selection:
     note: str | None = None
 
 
-def select(
-    g: nx.MultiDiGraph[str],
-    *,
-    topic: Named | Iterable[Named] | None = None,
-    provider: Named | Iterable[Named] | None = None,
-    since: DateLike = None,
-    until: DateLike = None,
-    kind: str | None = None,
-    text: str | None = None,
-    around: Named | None = None,
-    depth: int = 1,
-    max_nodes: int | None = None,
-    resolver: Resolver | None = None,
-) -> Selection:
-    """Choose the nodes of ``g`` to show: see the module's docstring for the rules.
+def select(g: nx.MultiDiGraph[str], *, resolver: Resolver | None = None, **selectors: Unpack[Selectors]) -> Selection:
+    """Choose the nodes of ``g`` to show by the :class:`Selectors` given: see the module's docstring for the rules.
 
-    ``resolver`` (one made by :meth:`Resolver.of_graph` over ``g``, kept
-    between calls) saves indexing the graph's names again.
+    None of them means the whole graph; ``depth`` is 1 and ``max_nodes`` no limit unless given.
+    ``resolver`` (one made by :meth:`Resolver.of_graph` over ``g``, kept between calls) saves indexing the
+    graph's names again.
 
     >>> from graph import build
     >>> g = build(["seeds"]).nx
@@ -96,6 +100,10 @@ def select(
     >>> select(g, max_nodes=3).note
     'showing the 3 most connected of 14 nodes; left out 11 (1 article, 4 providers, 2 topics, 4 images)'
     """
+    topic, provider, around = selectors.get("topic"), selectors.get("provider"), selectors.get("around")
+    since, until = selectors.get("since"), selectors.get("until")
+    kind, text = selectors.get("kind"), selectors.get("text")
+    depth, max_nodes = selectors.get("depth", 1), selectors.get("max_nodes")
     if depth < 0:
         raise ValueError(f"depth must be 0 or more, not {depth}")
     if max_nodes is not None and max_nodes < 1:

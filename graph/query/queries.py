@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 import pyoxigraph
@@ -34,7 +34,7 @@ from graph.formats import ntriples as _ntriples
 from graph.model.merge import Corpus
 from graph.model.network import edge_count
 from graph.model.resolve import Named, Resolver, name_key
-from graph.model.select import DateLike, date_bound, degrees, matches_text, select
+from graph.model.select import DateLike, Selectors, date_bound, degrees, matches_text, select
 from graph.query.results import Communities, Community, PathResult, Ranking, Records, SparqlResult, Timeline
 from graph.query.sparql import run
 from graph.rdf.mapping import PREFIXES
@@ -518,20 +518,11 @@ class Queries:
             day = _next_period(day, freq)
         return out
 
-    def subgraph(
-        self,
-        *,
-        topic: Named | Iterable[Named] | None = None,
-        provider: Named | Iterable[Named] | None = None,
-        since: DateLike = None,
-        until: DateLike = None,
-        kind: str | None = None,
-        text: str | None = None,
-        around: Named | None = None,
-        depth: int = 1,
-        max_nodes: int | None = None,
-    ) -> Any:
+    def subgraph(self, **selectors: Unpack[Selectors]) -> Any:
         """The part of the graph ``newsgraph view`` would show for these selectors, as a KnowledgeGraph.
+
+        The selectors: ``topic=``, ``provider=`` (one name or a list), ``since=``, ``until=``, ``kind=``, ``text=``,
+        ``around=`` with ``depth=`` (default 1), ``max_nodes=`` (default: no limit).
 
         Its records are those of the selected nodes, with links to nodes left
         out removed; its ``note`` says what ``max_nodes`` left out.
@@ -543,19 +534,7 @@ class Queries:
         >>> kg.subgraph(max_nodes=5).note
         'showing the 5 most connected of 14 nodes; left out 9 (...)'
         """
-        chosen = select(
-            self.nx,
-            topic=topic,
-            provider=provider,
-            since=since,
-            until=until,
-            kind=kind,
-            text=text,
-            around=around,
-            depth=depth,
-            max_nodes=max_nodes,
-            resolver=self._resolver,
-        )
+        chosen = select(self.nx, resolver=self._resolver, **selectors)
         sub = self._new(_restrict(self.corpus, set(chosen.nodes)))
         sub.note = chosen.note
         return sub

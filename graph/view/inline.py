@@ -9,11 +9,12 @@ itself (``_repr_html_``) anywhere else.
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Unpack
 
 import networkx as nx
 
-from graph.view.page import DEFAULT_MAX_NODES, chosen_page
+from graph.model.select import Selectors
+from graph.view.page import chosen_page
 
 __all__ = ["InlinePage", "show"]
 
@@ -42,47 +43,19 @@ class InlinePage:
 
 
 def show(
-    g: nx.MultiDiGraph[str],
-    *,
-    topic: str | None = None,
-    provider: str | None = None,
-    since: Any = None,
-    until: Any = None,
-    around: str | None = None,
-    depth: int = 1,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-    height: int = 640,
-    display: bool = True,
+    g: nx.MultiDiGraph[str], *, height: int = 640, display: bool = True, **selectors: Unpack[Selectors]
 ) -> InlinePage:
-    """The page of the chosen part of ``g``, displayed inline when IPython is there; the page object either way.
+    """The page of the part of ``g`` the selectors choose, displayed inline when IPython is there; the page object
+    either way.
 
     >>> from graph import build
     >>> p = show(build(["seeds"]).nx, topic="computer vision", display=False)
     >>> p._repr_html_().startswith("<iframe srcdoc=") and "network = new vis.Network" in p.page
     True
     """
-    parts = ["newsgraph"] + [
-        f"{name} {value}"
-        for name, value in (
-            ("topic", topic),
-            ("provider", provider),
-            ("since", since),
-            ("until", until),
-            ("around", around),
-        )
-        if value
-    ]
-    text, shown = chosen_page(
-        g,
-        " · ".join(parts),
-        topic=topic,
-        provider=provider,
-        since=since,
-        until=until,
-        around=around,
-        depth=depth,
-        max_nodes=max_nodes,
-    )
+    named = ("topic", "provider", "since", "until", "around")  # what the page's heading says was chosen
+    said = [f"{name} {value}" for name, value in selectors.items() if name in named and value is not None]
+    text, shown = chosen_page(g, " · ".join(["newsgraph", *said]), **selectors)
     out = InlinePage(text, height=height, note=shown.note)
     if display:
         try:

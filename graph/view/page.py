@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -40,7 +40,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from graph.model.network import EDGE_KINDS, NODE_KINDS, edge_total
-from graph.model.select import Selection, select
+from graph.model.select import Selection, Selectors, select
 
 __all__ = [
     "COLORS",
@@ -155,26 +155,19 @@ def page(
 
 
 def chosen_page(
-    g: nx.MultiDiGraph[str],
-    heading: str = "newsgraph",
-    *,
-    topic: str | None = None,
-    provider: str | None = None,
-    since: Any = None,
-    until: Any = None,
-    around: str | None = None,
-    depth: int = 1,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
+    g: nx.MultiDiGraph[str], heading: str = "newsgraph", **selectors: Unpack[Selectors]
 ) -> tuple[str, Selection]:
     """The page of the nodes :func:`graph.model.select.select` chooses (``newsgraph view``, ``kg.show``), and them.
+
+    ``max_nodes`` defaults to :data:`DEFAULT_MAX_NODES` here (``None``: no limit).
 
     >>> from graph import build
     >>> text, shown = chosen_page(build(["seeds"]).nx, topic="computer vision")
     >>> len(shown.nodes), "network = new vis.Network" in text
     (8, True)
     """
-    chosen = select(g, topic=topic, provider=provider, since=since, until=until, around=around, depth=depth)
-    shown = fit(g, chosen, max_nodes)
+    max_nodes = selectors.pop("max_nodes", DEFAULT_MAX_NODES)
+    shown = fit(g, select(g, **selectors), max_nodes)
     return page(g, heading, selection=shown, max_nodes=None), shown
 
 
