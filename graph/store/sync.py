@@ -136,9 +136,8 @@ class Synced:
         '2 graphs replaced (1 new), 1 deleted, 1,021 unchanged'
         """
         new = f" ({len(self.added):,} new)" if self.added else ""
-        line = (
-            f"{len(self.replaced):,} graphs replaced{new}, {len(self.deleted):,} deleted, {self.unchanged:,} unchanged"
-        )
+        graphs = "graph" if len(self.replaced) == 1 else "graphs"
+        line = f"{len(self.replaced):,} {graphs} replaced{new}, {len(self.deleted):,} deleted, {self.unchanged:,} unchanged"
         kept = sum(1 for c in self.conflicts if not c.forced)
         return line + (f", {kept:,} left alone" if kept else "")
 
