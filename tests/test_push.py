@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 import ssl
 import subprocess
 import time
@@ -13,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 from http_fakes import Seen, reply, serve
 from stores import Store, free_port
 
@@ -407,3 +408,62 @@ def test_tls_is_verified_by_default_and_ca_bundle_or_insecure_say_otherwise(cert
     assert [r.method for r in fake.requests] == ["POST", "POST"]  # no credentials: no HEAD first
     with pytest.raises(SystemExit):
         main(["push", "exports/graph.ttl", "--endpoint", endpoint, "--insecure", "--ca-bundle", str(cert)])
+
+
+# -- the README's query examples ------------------------------------------------------------------------------------
+
+
+def _readme_queries() -> list[tuple[int, str, str]]:
+    """The SPARQL examples of the README's push section: (the count they say for the seeds, the variable, the query)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Push into a triple store") :]
+    section = section[: section.index("\n## ")]
+    found = []
+    for block in re.findall(r"```sparql\n(.*?)```", section, re.S):
+        said = re.match(r"# (\d+) on the seeds", block)
+        assert said, f"a README query says what it returns on the seeds: {block}"
+        found.append((int(said.group(1)), re.search(r"AS \?(\w+)\)", block).group(1), block))
+    return found
+
+
+def _truth(kg: graph.KnowledgeGraph, nq: Path) -> dict[str, int]:
+    """What the README's queries count, found without SPARQL: from the merged graph and the file's graphs."""
+    import pyoxigraph
+    import rdflib
+
+    article = rdflib.URIRef("https://schema.org/NewsArticle")
+    typing = f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{article}>"
+    documents = {
+        q.graph_name.value
+        for q in pyoxigraph.parse(path=str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
+        if isinstance(q.graph_name, pyoxigraph.NamedNode) and str(q.triple).endswith(typing)
+    }
+    return {"articles": len(set(kg.rdf.subjects(rdflib.RDF.type, article))), "documents": len(documents)}
+
+
+def test_readme_count_examples_return_what_they_say(store: Store, samples: Path, tmp_path: Path):
+    queries = _readme_queries()
+    assert [name for _, name, _ in queries] == ["articles", "documents"]
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    per_graph = int(re.search(r"`COUNT\(\?a\)` gives (\d+) on\s+the seeds", text).group(1))
+    union = "SELECT (COUNT(DISTINCT ?a) AS ?articles) WHERE { ?a a schema:NewsArticle }"
+    assert f"`{union}`" in text
+    for corpus in (SEEDS, samples / "ai"):
+        kg = graph.build([corpus])
+        out = tmp_path / corpus.name
+        kg.write(out, ["nq"])
+        store.reset()
+        assert main(["push", "--sync", str(out / "graph.nq"), "--endpoint", store.endpoint]) == 0
+        truth = _truth(kg, out / "graph.nq")
+        for seeds_count, name, query in queries:
+            (row,) = store.select(query)
+            assert int(row[name]) == truth[name], (corpus, query)
+            if corpus == SEEDS:
+                assert int(row[name]) == seeds_count, query
+        if corpus == SEEDS:
+            (row,) = store.select(PREFIXES + "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a schema:NewsArticle } }")
+            assert int(row["n"]) == per_graph
+        if store.name == "virtuoso":  # its default graph is the union of all graphs (Oxigraph's is not, here)
+            (row,) = store.select(PREFIXES + union)
+            assert int(row["articles"]) == truth["articles"]
+    assert truth["articles"] == kg.counts()["articles"] == 96
