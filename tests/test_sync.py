@@ -22,6 +22,7 @@ STATE = "urn:x-newsgraph:sync:newsgraph.example/id"
 FOREIGN = "https://other.example/graph"
 FOREIGN_LINES = {'<https://other.example/s> <https://other.example/p> "not newsgraph\'s"'}
 NG = "https://newsgraph.example/vocab#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @pytest.fixture(scope="module")
@@ -383,3 +384,28 @@ def test_sync_refuses_what_it_cannot_keep_equal(tmp_path: Path, capsys):
     bad.write_text("<https://x.example/s> <https://x.example/p> .\n")
     assert main(["push", "--sync", str(bad), "--endpoint", endpoint, "--corpus", "c"]) == 1
     assert f"{bad}: not valid N-Quads: Parser error at line 1" in capsys.readouterr().err
+
+
+def test_every_predicate_of_the_bookkeeping_is_described_in_the_vocabulary(
+    oxigraph_server: Store, generated: Path, tmp_path: Path
+):
+    from graph.formats.validate import vocabulary
+
+    oxigraph_server.reset()
+    feed = Feed(generated, tmp_path)
+    path = feed.build()
+    puts: list[Seen] = []
+
+    def second_put_fails(seen: Seen, n: int) -> int | None:  # one graph written, one write left pending
+        if seen.method == "PUT" and "urn%3Ax-newsgraph" not in seen.path:
+            puts.append(seen)
+            return 503 if len(puts) == 2 else None
+        return None
+
+    with proxy(oxigraph_server.gsp, second_put_fails) as failing:
+        assert sync(path, failing.url) == 1
+    predicates = {line.split(" ")[1][1:-1] for line in oxigraph_server.read(STATE)}
+    assert predicates == {f"{NG}syncedHash", f"{NG}syncedTriples", f"{NG}pendingHash", RDFS_LABEL}
+    described = {str(s) for s in vocabulary().subjects()}
+    assert predicates - {RDFS_LABEL} <= described
+    oxigraph_server.reset()

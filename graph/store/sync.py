@@ -137,7 +137,8 @@ class Synced:
         """
         new = f" ({len(self.added):,} new)" if self.added else ""
         graphs = "graph" if len(self.replaced) == 1 else "graphs"
-        line = f"{len(self.replaced):,} {graphs} replaced{new}, {len(self.deleted):,} deleted, {self.unchanged:,} unchanged"
+        line = f"{len(self.replaced):,} {graphs} replaced{new}, {len(self.deleted):,} deleted"
+        line += f", {self.unchanged:,} unchanged"
         kept = sum(1 for c in self.conflicts if not c.forced)
         return line + (f", {kept:,} left alone" if kept else "")
 
