@@ -126,6 +126,11 @@ def test_push_errors_are_clear_and_have_no_traceback(oxigraph_server: Store, tmp
         push(tmp_path / "graph.nq", oxigraph_server.gsp, "https://example.org/g")
     with pytest.raises(PushError, match="cannot push a .graphml file"):
         push(tmp_path / "graph.graphml", oxigraph_server.gsp)
+    assert main(["push", "exports/graph.ttl", "--endpoint", "ftp://me:hunter2@store.example/x"]) == 1
+    assert capsys.readouterr().err == (
+        "newsgraph: error: the endpoint must be an http(s) URL, like http://localhost:7878/store: "
+        "'ftp://store.example/x'\n"
+    )
 
 
 def test_virtuoso_without_credentials_says_it_needs_them(virtuoso_server: Store, seeds_exports, capsys):

@@ -380,6 +380,10 @@ def test_sync_refuses_what_it_cannot_keep_equal(tmp_path: Path, capsys):
     foreign.write_text('<https://x.example/s> <https://x.example/p> "v" <https://x.example/g> .\n')
     assert main(["push", "--sync", str(foreign), "--endpoint", endpoint]) == 1
     assert "names no newsgraph build, so its corpus is unknown: give --corpus ID" in capsys.readouterr().err
+    only_default = tmp_path / "default.nq"
+    only_default.write_text("<https://newsgraph.example/id/build> <https://x.example/p> \"v\" .\n")
+    assert main(["push", "--sync", str(only_default), "--endpoint", endpoint]) == 1
+    assert "has no named graph: nothing to sync (it would delete every graph" in capsys.readouterr().err
     bad = tmp_path / "bad.nq"
     bad.write_text("<https://x.example/s> <https://x.example/p> .\n")
     assert main(["push", "--sync", str(bad), "--endpoint", endpoint, "--corpus", "c"]) == 1

@@ -93,7 +93,8 @@ def target(endpoint: str, ext: str, graph: str | None = None) -> str:
     """
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise PushError(f"the endpoint must be an http(s) URL, like http://localhost:7878/store: {endpoint!r}")
+        shown = public_url(endpoint)
+        raise PushError(f"the endpoint must be an http(s) URL, like http://localhost:7878/store: {shown!r}")
     if ext not in CONTENT_TYPES:
         raise PushError(f"cannot push a .{ext} file; push one of {', '.join('.' + e for e in CONTENT_TYPES)}")
     if FORMATS[ext].dataset:

@@ -212,6 +212,8 @@ def sync(
     home = default_graph_home(next(iter(found.bases)) if len(found.bases) == 1 else None) if found.default else None
     if home is not None:  # the default graph's statements go into a named graph: hash it with them
         found = _scan(path, home)
+    if not found.hashes:
+        raise PushError(f"{path} has no named graph: nothing to sync (it would delete every graph of the corpus)")
     corpus = corpus if corpus is not None else _corpus(path, found.bases)
     state = state_graph(corpus)
     with Client(endpoint, credentials=credentials, timeout=timeout, ca_bundle=ca_bundle, insecure=insecure) as client:
