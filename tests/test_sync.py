@@ -381,7 +381,7 @@ def test_sync_refuses_what_it_cannot_keep_equal(tmp_path: Path, capsys):
     assert main(["push", "--sync", str(foreign), "--endpoint", endpoint]) == 1
     assert "names no newsgraph build, so its corpus is unknown: give --corpus ID" in capsys.readouterr().err
     only_default = tmp_path / "default.nq"
-    only_default.write_text("<https://newsgraph.example/id/build> <https://x.example/p> \"v\" .\n")
+    only_default.write_text('<https://newsgraph.example/id/build> <https://x.example/p> "v" .\n')
     assert main(["push", "--sync", str(only_default), "--endpoint", endpoint]) == 1
     assert "has no named graph: nothing to sync (it would delete every graph" in capsys.readouterr().err
     bad = tmp_path / "bad.nq"
