@@ -368,48 +368,36 @@ def test_sync_usage_errors_exit_2(capsys):
     assert "it takes neither --graph nor --replace" in capsys.readouterr().err
 
 
-def test_sync_refuses_what_it_cannot_keep_equal(tmp_path: Path, capsys):
-    endpoint = "http://127.0.0.1:9/store"
-    assert main(["push", "--sync", "exports/graph.ttl", "--endpoint", endpoint]) == 1
+@pytest.mark.parametrize(
+    ("quads", "extra", "message"),
+    [
+        ('_:b <https://x.example/p> "v" <https://x.example/g> .', [], "graph https://x.example/g holds blank nodes"),
+        (
+            '<https://x.example/s> <https://x.example/p> "v" <https://x.example/g> .',
+            [],
+            "names no newsgraph build, so its corpus is unknown: give --corpus ID",
+        ),
+        (
+            '<https://newsgraph.example/id/build> <https://x.example/p> "v" .',
+            [],
+            "has no named graph: nothing to sync (it would delete every graph",
+        ),
+        (
+            "<https://x.example/s> <https://x.example/p> .",
+            ["--corpus", "c"],
+            "not valid N-Quads: Parser error at line 1",
+        ),
+    ],
+    ids=["blank-nodes", "no-build", "no-named-graph", "syntax-error"],
+)
+def test_sync_refuses_what_it_cannot_keep_equal(tmp_path: Path, capsys, quads: str, extra: list[str], message: str):
+    path = tmp_path / "graph.nq"
+    path.write_text(quads + "\n")
+    assert main(["push", "--sync", str(path), "--endpoint", "http://127.0.0.1:9/store", *extra]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsgraph: error: {path}") and message in err
+
+
+def test_sync_needs_a_dataset(capsys):
+    assert main(["push", "--sync", "exports/graph.ttl", "--endpoint", "http://127.0.0.1:9/store"]) == 1
     assert "exports/graph.ttl is not a dataset: sync needs named graphs" in capsys.readouterr().err
-    blank = tmp_path / "blank.nq"
-    blank.write_text('_:b <https://x.example/p> "v" <https://x.example/g> .\n')
-    assert main(["push", "--sync", str(blank), "--endpoint", endpoint]) == 1
-    assert "graph https://x.example/g holds blank nodes" in capsys.readouterr().err
-    foreign = tmp_path / "foreign.nq"
-    foreign.write_text('<https://x.example/s> <https://x.example/p> "v" <https://x.example/g> .\n')
-    assert main(["push", "--sync", str(foreign), "--endpoint", endpoint]) == 1
-    assert "names no newsgraph build, so its corpus is unknown: give --corpus ID" in capsys.readouterr().err
-    only_default = tmp_path / "default.nq"
-    only_default.write_text('<https://newsgraph.example/id/build> <https://x.example/p> "v" .\n')
-    assert main(["push", "--sync", str(only_default), "--endpoint", endpoint]) == 1
-    assert "has no named graph: nothing to sync (it would delete every graph" in capsys.readouterr().err
-    bad = tmp_path / "bad.nq"
-    bad.write_text("<https://x.example/s> <https://x.example/p> .\n")
-    assert main(["push", "--sync", str(bad), "--endpoint", endpoint, "--corpus", "c"]) == 1
-    assert f"{bad}: not valid N-Quads: Parser error at line 1" in capsys.readouterr().err
-
-
-def test_every_predicate_of_the_bookkeeping_is_described_in_the_vocabulary(
-    oxigraph_server: Store, generated: Path, tmp_path: Path
-):
-    from graph.formats.validate import vocabulary
-
-    oxigraph_server.reset()
-    feed = Feed(generated, tmp_path)
-    path = feed.build()
-    puts: list[Seen] = []
-
-    def second_put_fails(seen: Seen, n: int) -> int | None:  # one graph written, one write left pending
-        if seen.method == "PUT" and "urn%3Ax-newsgraph" not in seen.path:
-            puts.append(seen)
-            return 503 if len(puts) == 2 else None
-        return None
-
-    with proxy(oxigraph_server.gsp, second_put_fails) as failing:
-        assert sync(path, failing.url) == 1
-    predicates = {line.split(" ")[1][1:-1] for line in oxigraph_server.read(STATE)}
-    assert predicates == {f"{NG}syncedHash", f"{NG}syncedTriples", f"{NG}pendingHash", RDFS_LABEL}
-    described = {str(s) for s in vocabulary().subjects()}
-    assert predicates - {RDFS_LABEL} <= described
-    oxigraph_server.reset()

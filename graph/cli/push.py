@@ -136,7 +136,13 @@ def _push(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"newsgraph: error: {exc}", file=sys.stderr)
         return 2
-    feedback = Feedback()
+    connection: dict[str, Any] = {
+        "timeout": args.timeout,
+        "credentials": creds,
+        "ca_bundle": args.ca_bundle,
+        "insecure": args.insecure,
+        "feedback": Feedback(),
+    }
     try:
         if args.sync:
             done = sync(
@@ -145,28 +151,14 @@ def _push(args: argparse.Namespace) -> int:
                 corpus=args.corpus,
                 dry_run=args.dry_run,
                 force=args.force,
-                timeout=args.timeout,
-                credentials=creds,
-                ca_bundle=args.ca_bundle,
-                insecure=args.insecure,
-                feedback=feedback,
+                **connection,
             )
             for line in done.report():
                 print(line)
             for line in done.warnings():
                 print(f"newsgraph: {line}", file=sys.stderr)
             return 0 if done.complete else 1
-        pushed = push(
-            args.file or DEFAULT_EXPORT,
-            args.endpoint,
-            args.graph,
-            replace=args.replace,
-            timeout=args.timeout,
-            credentials=creds,
-            ca_bundle=args.ca_bundle,
-            insecure=args.insecure,
-            feedback=feedback,
-        )
+        pushed = push(args.file or DEFAULT_EXPORT, args.endpoint, args.graph, replace=args.replace, **connection)
     except PushError as exc:
         print(f"newsgraph: error: {exc}", file=sys.stderr)
         return 1
