@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stores import Store, run_oxigraph, run_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -33,3 +35,27 @@ def write_article(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- real triple stores (tests/stores.py): each started once per session, shared by push, sync and query tests ----
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """An Oxigraph server (``oxigraph serve``) for the whole session."""
+    yield from run_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A Virtuoso server (``virtuoso-t``) for the whole session."""
+    yield from run_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """Each real store in turn, emptied of what earlier tests wrote."""
+    server: Store = request.getfixturevalue(f"{request.param}_server")
+    server.reset()
+    yield server
+    server.reset()

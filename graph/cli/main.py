@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph.cli import push as push_command
 from graph.cli import query as query_commands
 from graph.cli import rdf as rdf_commands
 from graph.cli import view as view_command
@@ -78,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(run=_build)
     query_commands.add_parsers(sub)
     rdf_commands.add_parsers(sub)
+    push_command.add_parser(sub)
     view_command.add_parsers(sub)
     return p
 
