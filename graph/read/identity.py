@@ -344,8 +344,11 @@ _FILE_ENDINGS = frozenset(
     "html htm shtml php asp aspx jsp cgi md txt png jpg jpeg gif svg webp avif ico pdf xml json js css".split()
 )
 _WEB_SCHEMES = ("http", "https")
+_ABSOLUTE_WEB = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#:@\[]\S*\Z")
+_PLAIN_SITE = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?=[/?#]|\Z)")
 
 
+@lru_cache(maxsize=1 << 12)  # pure; a feed names the same few providers again and again
 def is_placeholder(text: str, words: bool = True) -> bool:
     """Whether ``text`` says "nothing here" rather than naming a URL (or, ``words=False``, a domain).
 
@@ -366,6 +369,7 @@ def is_placeholder(text: str, words: bool = True) -> bool:
     return words and not any(c in low for c in "./:")
 
 
+@lru_cache(maxsize=1 << 12)  # pure; a feed names the same few providers again and again
 def domain_site(domain: str) -> str | None:
     """The site (``https://`` and the host) of a provider's domain, if the domain can be a host.
 
@@ -378,7 +382,6 @@ def domain_site(domain: str) -> str | None:
     return f"https://{host}" if _HOST_LIKE.match(host) else None
 
 
-@lru_cache(maxsize=1 << 15)
 def web_url(url: str, site: str | None = None) -> tuple[str | None, str]:
     """The absolute web URL ``url`` names, and how it was found; ``None`` and why when it identifies nothing.
 
@@ -396,12 +399,10 @@ def web_url(url: str, site: str | None = None) -> tuple[str | None, str]:
     >>> web_url("/news/x")
     (None, 'relative, and no site to resolve it against')
     """
+    if _ABSOLUTE_WEB.match(url):
+        return url, ""  # the common case: an absolute web URL with a host, nothing around it
     text = url.strip()
     low = text[:8].lower()
-    if low.startswith(("https://", "http://")):
-        rest = text[8:] if low == "https://" else text[7:]
-        if rest and rest[0] not in "/?#:@[" and " " not in rest:
-            return text, ""  # the common case: an absolute web URL with a host
     if is_placeholder(text):
         return None, "a placeholder"
     scheme_at = _SCHEME.match(text)
@@ -449,6 +450,9 @@ def site_of(url: str) -> str | None:
     >>> site_of("HTTPS://WWW.A.example:8443/x?y"), site_of("/x")
     ('https://www.a.example:8443', None)
     """
+    plain = _PLAIN_SITE.match(url)
+    if plain is not None:  # the common case: no port, no user, nothing to decode
+        return plain.group(0).lower()
     try:
         parts = urlsplit(url.strip())
         port = parts.port

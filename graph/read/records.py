@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from operator import attrgetter
 from typing import Any
 from urllib.parse import quote
@@ -58,8 +60,12 @@ _PROVIDER_KEYS = frozenset({"domain", "name", "images"})
 _TYPED_FIELDS: dict[str, type] = {"quality": int, "heat": int, "published": bool, "isCached": bool}
 _BOOLEANS = {"true": True, "false": False}
 # Fields that hold a date (the end of their name): a text there that is no date that can exist is named.
-_DATE_KEYS = ("DateTime", "Date")
+_DATE_KEYS = ("DateTime", "Date", ".date")
+_TYPED_ENDINGS = tuple(_TYPED_FIELDS)
+_CHECKED_KEYS = _TYPED_ENDINGS + _DATE_KEYS
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: The site a relative URL is resolved against (``https://host``), or how to find it when one needs it.
+Site = str | None | Callable[[], str | None]
 #: Field names in canonical spelling, and by their lower-case spelling (keys written in another case).
 _Fold = tuple[frozenset[str], dict[str, str]]
 
@@ -280,6 +286,8 @@ class _Extractor:
         A key is renamed only when the field's own spelling is absent; each renaming is a warning.
         """
         names, lower = known
+        if names.issuperset(data):  # every key spelled as a field is (or an odd key of another kind): at C speed
+            return data
         odd: dict[str, str] | None = None
         for key in data:
             if type(key) is str and key not in names:
@@ -384,15 +392,29 @@ class _Extractor:
     def extra(self, data: dict[str, Any], skip: frozenset[str], where: str) -> Extra:
         """Every field of ``data`` not in ``skip``, flattened to (dotted key, scalar) pairs, each checked."""
         pairs: list[tuple[str, Scalar]] = []
+        plain = not self.escapes  # text with an escape may hold anything: then every value is checked
+        odd = not plain
+        raw = self.raw
         for key in data:
             if key not in skip:
                 value = data[key]
                 kind = type(value)
-                if (kind is str or kind is int or kind is bool) and type(key) is str:
-                    pairs.append((key, value))  # what _flatten does with a plain value, without its tests
-                else:
+                if type(key) is not str:
+                    odd = True
                     _flatten(str(key), value, pairs)
-        if pairs:
+                elif kind is str:
+                    pairs.append((key, value))  # what _flatten does with a plain value, without its tests
+                    if plain and not odd:  # the common case, tested at once: plain ASCII text of a plain field
+                        odd = (not raw and ("&" in value or not value.isascii())) or key.endswith(_CHECKED_KEYS)
+                elif kind is int:
+                    pairs.append((key, value))
+                    odd = odd or not _INT64_MIN <= value <= _INT64_MAX
+                elif kind is bool:
+                    pairs.append((key, value))
+                else:
+                    odd = True  # a float, or a value _flatten takes apart: each of its values is checked
+                    _flatten(key, value, pairs)
+        if odd:
             self.check(pairs, where if not where or where.endswith(".") else f"{where}.")
         return tuple(pairs)
 
@@ -404,26 +426,26 @@ class _Extractor:
         """
         escapes, raw = self.escapes, self.raw
         for i, (key, value) in enumerate(pairs):
-            if isinstance(value, str):
-                leaf = key.rsplit(".", 1)[-1]
-                if leaf in _TYPED_FIELDS:
-                    typed = self.typed(value, leaf, f"{where}{key}")
-                    if typed is not value:
+            kind = type(value)
+            if kind is str:
+                text: str = value  # type: ignore[assignment]
+                # endswith() over the whole dotted key is a test of its last part, at C speed.
+                if key.endswith(_TYPED_ENDINGS) and (leaf := key.rsplit(".", 1)[-1]) in _TYPED_FIELDS:
+                    typed = self.typed(text, leaf, f"{where}{key}")
+                    if typed is not text:
                         pairs[i] = (key, typed)
                         continue
-                elif leaf.endswith(_DATE_KEYS) or leaf == "date":
-                    self.date_text(value, f"{where}{key}")
-                if (escapes or (not raw and ("&" in value or not value.isascii()))) and not verbatim_key(key, value):
-                    cleaned = self.clean(value, f"{where}{key}")
-                    if cleaned is not value:
+                elif key.endswith(_DATE_KEYS):
+                    self.date_text(text, f"{where}{key}")
+                if (escapes or (not raw and ("&" in text or not text.isascii()))) and not verbatim_key(key, text):
+                    cleaned = self.clean(text, f"{where}{key}")
+                    if cleaned is not text:
                         pairs[i] = (key, cleaned)
-            elif isinstance(value, bool):
-                continue
-            elif isinstance(value, int):
-                if not _INT64_MIN <= value <= _INT64_MAX:
-                    self.warn(f"{where}{key}: {_digits(value)} is beyond 64 bits; kept as text", "number-too-large")
+            elif kind is int:
+                if not _INT64_MIN <= value <= _INT64_MAX:  # type: ignore[operator]
+                    self.warn(f"{where}{key}: {_digits(value)} is beyond 64 bits; kept as text", "number-too-large")  # type: ignore[arg-type]
                     pairs[i] = (key, str(value))
-            elif isinstance(value, float) and not math.isfinite(value):
+            elif kind is float and not math.isfinite(value):  # type: ignore[arg-type]
                 self.warn(f"{where}{key}: not a finite number ({value}); kept as text", "not-finite")
                 pairs[i] = (key, str(value))
 
@@ -470,18 +492,20 @@ class _Extractor:
         the article's site (the host of its other URL, else its provider's domain). Each is a warning,
         naming the identity the article falls back to. ``None`` when no URL field is given at all.
         """
-        written = [(key, self.url_text(data[key], f"{where}{key}")) for key in _URL_KEYS if key in data]
+        written = [
+            (key, value if type(value := data[key]) is str else self.url_text(value, f"{where}{key}"))
+            for key in _URL_KEYS
+            if key in data
+        ]
         if not written:
             return None
         found: list[tuple[str, str, str | None, str]] = []  # key, as written, absolute URL, how
-        site = None
         for key, text in written:
             url, how = web_url(text)
             found.append((key, text, url, how))
-            if site is None and url is not None:
-                site = site_of(url)
-        if site is None:
-            site = _provider_site(provider)
+        if all(url is not None and not how for _, _, url, how in found):
+            return [url for _, _, url, _ in found if url is not None]  # the common case: absolute URLs only
+        site = next((site_of(url) for _, _, url, _ in found if url is not None), None) or _provider_site(provider)
         urls: list[str] = []
         for i, (key, text, url, how) in enumerate(found):
             if url is None and site is not None:
@@ -509,13 +533,14 @@ class _Extractor:
         return urls
 
     # -- records -----------------------------------------------------------------------
-    def image(self, data: Any, where: str, site: str | None) -> str | None:
+    def image(self, data: Any, where: str, site: Site) -> str | None:
         if isinstance(data, str):
             data = {"url": data}
         if not isinstance(data, dict):
             self.warn(f"{where}: an image must be a mapping with a url; left out")
             return None
-        data = self.fold(data, _IMAGE_FOLD, f"{where}.")
+        if not _IMAGE_FOLD[0].issuperset(data):
+            data = self.fold(data, _IMAGE_FOLD, f"{where}.")
         url = data.get("url")
         if type(url) is not str:
             url = self.url_text(url, f"{where}.url") if isinstance(url, list) else self.text(url, f"{where}.url")
@@ -523,7 +548,11 @@ class _Extractor:
             self.warn(f"{where}: an image without a url; left out")
             return None
         url = url.strip()
-        absolute, how = web_url(url, site)
+        absolute, how = web_url(url)
+        if absolute is None:
+            if callable(site):  # the site, worked out only for an image that needs it
+                site = site()
+            absolute, how = web_url(url, site)
         if absolute is None:
             self.warn(f"{where}.url: {url!r} identifies nothing ({how}); the image is left out", "placeholder-url")
             return None
@@ -553,7 +582,7 @@ class _Extractor:
         self.out.images.append(image)
         return image.iri
 
-    def images(self, value: Any, where: str, site: str | None) -> tuple[str, ...]:
+    def images(self, value: Any, where: str, site: Site) -> tuple[str, ...]:
         items = self.listing(value, where)
         iris = (self.image(item, f"{where}[{i}]", site) for i, item in enumerate(items))
         return _unique(iri for iri in iris if iri)
@@ -578,11 +607,12 @@ class _Extractor:
         if not isinstance(data, dict):
             self.warn(f"{where}: a provider must be a mapping with a domain; left out")
             return None
-        data = self.fold(data, _PROVIDER_FOLD, f"{where}.")
+        if not _PROVIDER_FOLD[0].issuperset(data):
+            data = self.fold(data, _PROVIDER_FOLD, f"{where}.")
         domain = data.get("domain")
         if type(domain) is not str:
             domain = self.text(domain, f"{where}.domain")
-        if domain and is_placeholder(domain, words=False):
+        if domain and is_placeholder(domain, False):
             self.warn(
                 f"{where}.domain: {domain!r} identifies nothing (a placeholder); the provider is left out",
                 "placeholder-url",
@@ -596,12 +626,15 @@ class _Extractor:
             self.warn(
                 f"{where}.domain: a URL given as a domain ({domain!r}); its host {host} is the domain", "domain-url"
             )
-        name = self.label(data.get("name"), f"{where}.name")
+        name = data.get("name")
+        if type(name) is not str or self.escapes or "&" in name or not name.isascii():
+            name = self.text(name, f"{where}.name")
+        logos = data.get("images")
         provider = Provider(
             iri=provider_iri(host, self.base),
             domain=host,
             name=(name or "").strip() or None,
-            images=self.images(data.get("images"), f"{where}.images", domain_site(host)),
+            images=() if logos is None else self.images(logos, f"{where}.images", partial(domain_site, host)),
             extra=self.extra(data, _PROVIDER_KEYS, where) + _misfit("name", data.get("name"), name),
         )
         self.out.providers.append(provider)
@@ -643,11 +676,14 @@ class _Extractor:
         if not stub:
             related = self.related(data.get("related"), f"{where}related")
         # Text given as text is the common case: checked here, without building the name of the field.
-        title = self.label(data.get("title"), f"{where}title")
-        excerpt = self.label(data.get("excerpt"), f"{where}excerpt")
-        kind = self.label(data.get("type"), f"{where}type")
+        title, excerpt, kind = data.get("title"), data.get("excerpt"), data.get("type")
+        if type(title) is not str or self.escapes or "&" in title or not title.isascii():
+            title = self.text(title, f"{where}title")
+        if type(excerpt) is not str or self.escapes or "&" in excerpt or not excerpt.isascii():
+            excerpt = self.text(excerpt, f"{where}excerpt")
+        if type(kind) is not str or self.escapes or "&" in kind or not kind.isascii():
+            kind = self.text(kind, f"{where}type")
         date_published = self.when(data.get("publishedDateTime"), f"{where}publishedDateTime")
-        site = site_of(found[0]) if found else _provider_site(provider_data)
         article = Article(
             iri=article_iri(urls[0], self.base),
             url=urls[0],
@@ -657,7 +693,11 @@ class _Extractor:
             type=kind,
             provider=self.provider(provider_data, f"{where}provider"),
             topics=self.topics(data.get("topics"), f"{where}topics"),
-            images=self.images(data.get("images"), f"{where}images", site),
+            images=self.images(
+                data.get("images"),
+                f"{where}images",
+                partial(site_of, found[0]) if found else partial(_provider_site, provider_data),
+            ),
             related=related,
             urls=urls,
             stub=stub,
