@@ -402,7 +402,6 @@ def web_url(url: str, site: str | None = None) -> tuple[str | None, str]:
     if _ABSOLUTE_WEB.match(url):
         return url, ""  # the common case: an absolute web URL with a host, nothing around it
     text = url.strip()
-    low = text[:8].lower()
     if is_placeholder(text):
         return None, "a placeholder"
     scheme_at = _SCHEME.match(text)

@@ -648,6 +648,8 @@ class _Extractor:
         for i, item in enumerate(self.listing(value, where)):
             label = self.label(item, f"{where}[{i}]")
             if label is None or not label.strip():
+                if item is None or isinstance(item, str):
+                    self.warn(f"{where}[{i}]: an empty topic; left out", "empty-topic")
                 continue
             topic = Topic(topic_iri(label, self.base), label.strip())
             self.out.topics.append(topic)
