@@ -33,6 +33,7 @@ from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 __all__ = [
+    "ABSOLUTE_WEB_URL",
     "DEFAULT_BASE",
     "article_iri",
     "canonical_url",
@@ -344,7 +345,9 @@ _FILE_ENDINGS = frozenset(
     "html htm shtml php asp aspx jsp cgi md txt png jpg jpeg gif svg webp avif ico pdf xml json js css".split()
 )
 _WEB_SCHEMES = ("http", "https")
-_ABSOLUTE_WEB = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#:@\[]\S*\Z")
+#: An absolute ``http``/``https`` URL with a plain host and nothing around it: :func:`web_url`'s common case,
+#: which it takes as it is (matching this first saves a call where URLs are many).
+ABSOLUTE_WEB_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#:@\[]\S*\Z")
 _PLAIN_SITE = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?=[/?#]|\Z)")
 
 
@@ -399,7 +402,7 @@ def web_url(url: str, site: str | None = None) -> tuple[str | None, str]:
     >>> web_url("/news/x")
     (None, 'relative, and no site to resolve it against')
     """
-    if _ABSOLUTE_WEB.match(url):
+    if ABSOLUTE_WEB_URL.match(url):
         return url, ""  # the common case: an absolute web URL with a host, nothing around it
     text = url.strip()
     if is_placeholder(text):

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from graph.read import site
 from graph.read.identity import (
+    ABSOLUTE_WEB_URL,
     DEFAULT_BASE,
     article_iri,
     canonical_url,
@@ -492,13 +493,20 @@ class _Extractor:
         the article's site (the host of its other URL, else its provider's domain). Each is a warning,
         naming the identity the article falls back to. ``None`` when no URL field is given at all.
         """
+        absolute = []
+        for key in _URL_KEYS:  # the common case first: every URL given is an absolute web URL
+            if key in data:
+                value = data[key]
+                if type(value) is not str or not ABSOLUTE_WEB_URL.match(value):
+                    break
+                absolute.append(value)
+        else:
+            return absolute if absolute else None
         written = [
             (key, value if type(value := data[key]) is str else self.url_text(value, f"{where}{key}"))
             for key in _URL_KEYS
             if key in data
         ]
-        if not written:
-            return None
         found: list[tuple[str, str, str | None, str]] = []  # key, as written, absolute URL, how
         for key, text in written:
             url, how = web_url(text)
@@ -548,7 +556,7 @@ class _Extractor:
             self.warn(f"{where}: an image without a url; left out")
             return None
         url = url.strip()
-        absolute, how = web_url(url)
+        absolute, how = (url, "") if ABSOLUTE_WEB_URL.match(url) else web_url(url)
         if absolute is None:
             if callable(site):  # the site, worked out only for an image that needs it
                 site = site()
