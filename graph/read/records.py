@@ -427,26 +427,26 @@ class _Extractor:
         """
         escapes, raw = self.escapes, self.raw
         for i, (key, value) in enumerate(pairs):
-            kind = type(value)
-            if kind is str:
-                text: str = value  # type: ignore[assignment]
+            if isinstance(value, str):
                 # endswith() over the whole dotted key is a test of its last part, at C speed.
                 if key.endswith(_TYPED_ENDINGS) and (leaf := key.rsplit(".", 1)[-1]) in _TYPED_FIELDS:
-                    typed = self.typed(text, leaf, f"{where}{key}")
-                    if typed is not text:
+                    typed = self.typed(value, leaf, f"{where}{key}")
+                    if typed is not value:
                         pairs[i] = (key, typed)
                         continue
                 elif key.endswith(_DATE_KEYS):
-                    self.date_text(text, f"{where}{key}")
-                if (escapes or (not raw and ("&" in text or not text.isascii()))) and not verbatim_key(key, text):
-                    cleaned = self.clean(text, f"{where}{key}")
-                    if cleaned is not text:
+                    self.date_text(value, f"{where}{key}")
+                if (escapes or (not raw and ("&" in value or not value.isascii()))) and not verbatim_key(key, value):
+                    cleaned = self.clean(value, f"{where}{key}")
+                    if cleaned is not value:
                         pairs[i] = (key, cleaned)
-            elif kind is int:
-                if not _INT64_MIN <= value <= _INT64_MAX:  # type: ignore[operator]
-                    self.warn(f"{where}{key}: {_digits(value)} is beyond 64 bits; kept as text", "number-too-large")  # type: ignore[arg-type]
+            elif isinstance(value, bool):
+                continue
+            elif isinstance(value, int):
+                if not _INT64_MIN <= value <= _INT64_MAX:
+                    self.warn(f"{where}{key}: {_digits(value)} is beyond 64 bits; kept as text", "number-too-large")
                     pairs[i] = (key, str(value))
-            elif kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+            elif isinstance(value, float) and not math.isfinite(value):
                 self.warn(f"{where}{key}: not a finite number ({value}); kept as text", "not-finite")
                 pairs[i] = (key, str(value))
 
