@@ -25,6 +25,7 @@ from graph.query.queries import Queries
 from graph.query.results import summary_html
 from graph.rdf.mapping import PREFIXES
 from graph.read.identity import DEFAULT_BASE
+from graph.read.records import RAW_TEXT
 from graph.store.embedded import open_store
 from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
@@ -143,6 +144,7 @@ def build(
     *,
     drop: Iterable[str] = (),
     strict: bool = False,
+    raw_text: bool = False,
     engine: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
@@ -154,7 +156,9 @@ def build(
     ``drop`` names fields to leave out of every article (say ``secured``).
     Files that cannot be read are left out and said why in ``kg.report``; with
     ``strict=True`` any rejected file raises one :class:`RejectedFilesError`
-    listing them all.
+    listing them all. Text is read as a browser shows it (HTML character
+    references decoded, Unicode in NFC); ``raw_text=True`` keeps it exactly as
+    written.
 
     ``engine="dask"`` reads, parses and merges on a Dask cluster (the one at
     ``scheduler``, else a local one; ``pip install "newsgraph[dask]"``), with
@@ -171,6 +175,8 @@ def build(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    if raw_text:
+        drop = (*drop, RAW_TEXT)
     if engine == "dask":
         from graph.engines.dask import read_corpus as read_on_dask  # the optional extra, imported only when asked for
 

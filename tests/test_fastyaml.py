@@ -20,7 +20,7 @@ from conftest import GEN_CORPUS, SEEDS
 
 import graph
 from graph.read import fastyaml as _fastyaml
-from graph.read.sources import SUFFIXES, SourceError, parse_document, yaml_block
+from graph.read.sources import LOADER, PY_LOADER, SUFFIXES, SourceError, load_yaml, parse_document, yaml_block
 
 
 def same(a: Any, b: Any) -> bool:
@@ -38,19 +38,19 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-# The loader the build falls back to: libyaml's scanner, PyYAML's own resolver and constructor.
-_REFERENCE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The loader the build falls back to: libyaml's scanner, PyYAML's own resolver, the build's constructors
+# (lenient: a date that cannot exist or a number too long stays text; only true/false are booleans).
 
 
 def pyyaml(text: str) -> tuple[bool, Any]:
-    """(True, data) or (False, the error) from PyYAML's safe loader."""
+    """(True, data) or (False, the error) from the build's PyYAML loader."""
     try:
         try:
-            return True, yaml.load(text, Loader=_REFERENCE)  # noqa: S506 - the safe loader
+            return True, load_yaml(text, LOADER)
         except yaml.MarkedYAMLError as exc:  # as the build does: Python reads the surrogate escapes libyaml refuses
             if "invalid Unicode character escape" not in str(exc.problem):
                 raise
-            return True, yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - the safe loader
+            return True, load_yaml(text, PY_LOADER)
     except (yaml.YAMLError, ValueError, OverflowError, TypeError, RecursionError) as exc:
         return False, exc
 
@@ -104,12 +104,13 @@ def test_samples_and_seeds_agree(samples: Path):
 
 
 ODD = [
-    "a: yes\nb: No\nc: ON\nd: off\ne: y\nf: n\n",  # YAML 1.1 booleans ('y' and 'n' are strings in PyYAML)
+    "a: yes\nb: No\nc: ON\nd: off\ne: y\nf: n\ng: TRUE\nh: False\n",  # only true/false are booleans here
     "a: ~\nb: null\nc: NULL\nd:\ne: Null\n",
     "a: 0o17\nb: 017\nc: 0x1F\nd: 0b101\ne: 1_000\nf: 1:30\ng: +5\nh: -0\ni: 007\n",
     "a: 1.5\nb: .inf\nc: -.Inf\nd: .nan\ne: 1e3\nf: 6.8523015e+5\ng: 1.\n",
     "a: 2021-12-15\nb: 2021-12-15T08:27:00Z\nc: 2021-12-15 08:27:00 +02:00\nd: 2021-12-15T08:27:00.5-05:30\n",
     "a: 2021-13-45T99:99:99Z\n",
+    "a: 2021-02-31T08:00:00Z\nb: 2021-02-31\nc: 0000-01-01\n",  # dates that cannot exist stay text
     "a: 9999-12-31\nb: 0000-01-01\n",
     'a: "tab\\tnew\\nline \\u00e9 \\x41 \\U0001F600 \\/ \\" \\\\ \\0 \\N \\_ \\L \\P \\e \\ "\n',
     'a: "\\ud83d\\ude00"\nb: "\\q"\n',

@@ -83,7 +83,10 @@ def test_numbers_in_quotes_are_read_as_numbers_with_a_warning():
 
 def test_text_that_is_not_a_number_stays_text():
     r = _extract(f"---\n{_OK}quality: high\n---\n")
-    assert ("quality", "high") in r.articles[0].extra and r.diagnostics == []
+    assert ("quality", "high") in r.articles[0].extra
+    assert [(d.code, d.message) for d in r.diagnostics] == [
+        ("not-a-number", "quality: expected a whole number, got 'high'; kept as text")
+    ]
 
 
 def test_not_finite_numbers_are_kept_as_text():
@@ -120,11 +123,14 @@ def test_wrong_shapes_are_named_and_the_rest_is_kept():
     assert [a.url for a in r.articles] == ["https://a.example/", "https://b.example/"]
 
 
-def test_a_url_of_the_wrong_shape_is_named_before_the_rejection():
+def test_a_url_of_the_wrong_shape_is_named_and_its_first_url_used():
     r = _extract("---\nwebUrl: [https://a.example/]\n---\n")
-    assert r.rejected
-    assert [(d.severity, d.code) for d in r.diagnostics] == [("warning", "wrong-shape"), ("error", "no-url")]
+    assert not r.rejected and r.articles[0].url == "https://a.example/"
+    assert [(d.severity, d.code) for d in r.diagnostics] == [("warning", "wrong-shape"), ("warning", "no-provider")]
     assert r.diagnostics[0].message.startswith("webUrl") and r.diagnostics[0].line == 2
+    r = _extract("---\nwebUrl: {a: 1}\n---\n")  # no URL in it: the article is known by its file
+    assert not r.rejected and r.articles[0].url == "https://newsgraph.example/id/file/a.md"
+    assert [d.code for d in r.diagnostics] == ["wrong-shape", "placeholder-url", "no-provider"]
 
 
 def test_odd_keys_do_not_crash():

@@ -200,7 +200,8 @@ def test_variant_site_detection_from_content(variant: graph.KnowledgeGraph):
     became = {f.file: (f.outcome, f.became) for f in variant.report.files}
     assert became["api/v2/robots/page-1.json"][1] == "page" and became["api/v2/robots/page-2.json"][1] == "page"
     assert became["_data/topics/robotics.yml"] == ("kept", "topic")  # starts with a YAML "---" marker
-    assert became["_data/organizations/example.org.md"] == ("kept", "organization")
+    # Its logo /assets/logo-50.png is resolved against the organization's own site, with a warning.
+    assert became["_data/organizations/example.org.md"] == ("warned", "organization")
     assert became["_posts/2024-01-02-robots-walk.md"] == ("kept", "article")
     for name in ("_podcasts/ep1.md", "_misc/thing.md", "_learning/lessons/intro.md", "_learning/paths/start.md"):
         assert became[name][1] == "item", name

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from conftest import write_article
 
-from graph.read.sources import find_sources, parse_document
+from graph.read.sources import display_name, find_sources, parse_document
 
 
 def test_find_sources_recurses_skips_hidden_and_other_suffixes(tmp_path: Path):
@@ -101,8 +101,6 @@ def _warnings(raw: str) -> tuple[dict, list[Diagnostic]]:
         ("---\na: !custom x\n---\n", "tag"),
         ("---\na: &a {x: 1}\nb:\n  <<: *a\n---\n", "merge-key"),
         ("---\ntitle: x\nprovider:\n\tname: P\n---\n", "tabs"),
-        ("---\na: " + "9" * 5000 + "\n---\n", "malformed-yaml"),
-        ("---\na: 0000-01-01\n---\n", "malformed-yaml"),
         ("---\ntitle: [unclosed\n---\n", "malformed-yaml"),
         ("no front matter\n", "no-front-matter"),
         ("---\ntitle: never closed\n", "not-closed"),
@@ -195,9 +193,16 @@ def test_undecodable_file_name_is_shown_not_crashed_on(tmp_path: Path):
     name = os.fsdecode(b"caf\xe9.md")
     (tmp_path / name).write_text("---\nwebUrl: https://a.example/\n---\n", encoding="utf-8")
     (source,) = find_sources([tmp_path])
-    assert source.name == "caf\\xe9.md"
-    source.name.encode("utf-8")
+    assert source.name == name  # exact: the raw byte is kept (its source IRI percent-encodes it)
+    assert display_name(source.name) == "caf\\xe9.md"
+    display_name(source.name).encode("utf-8")
     assert read_document(source).data == {"webUrl": "https://a.example/"}
+
+
+def test_numbers_too_long_and_dates_that_cannot_exist_keep_the_file():
+    doc = parse_document(("---\na: " + "9" * 5000 + "\nb: 0000-01-01\n---\n").encode(), "a.md")
+    assert doc.data == {"a": "9" * 5000, "b": "0000-01-01"}
+    assert [(d.code, d.line) for d in doc.diagnostics] == [("number-too-large", 2)]
 
 
 def test_documents_and_diagnostics_pickle():

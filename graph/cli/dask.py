@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from graph.cli.speed import record_options
 from graph.engines.dask import PARTS_DIR, write_parts, write_text
 from graph.kg import DEFAULT_FORMATS
 from graph.model.report import make_report
@@ -28,7 +29,7 @@ def stream_on_dask(args: argparse.Namespace, fb: Feedback) -> int:
         args.paths,
         args.out,
         args.base,
-        drop=args.drop,
+        drop=record_options(args),
         scheduler=args.scheduler,
         workers=args.workers,
         feedback=fb,

@@ -22,6 +22,7 @@ from graph.cli.speed import add_speed_options, make_feedback, speed_options, str
 from graph.engines.dask import DaskNotInstalled
 from graph.formats import FORMATS, names, write_atomic
 from graph.kg import DEFAULT_FORMATS, build, counts_text
+from graph.model.report import EmptyInputError, empty_message
 from graph.read.identity import DEFAULT_BASE
 from graph.store.embedded import write_store
 from graph.util.procs import paused_gc
@@ -60,6 +61,16 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--store", metavar="DIR", help="also write an on-disk triple store (for `newsgraph query`)")
     b.add_argument(
+        "--raw-text",
+        action="store_true",
+        help="keep text exactly as written (no HTML character references decoded, no Unicode normalisation)",
+    )
+    b.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="write an empty graph when no file gives an article (else exit 1, leaving the exports as they are)",
+    )
+    b.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 when any file was rejected, writing only DIR/report.json (previous exports are kept)",
@@ -94,8 +105,21 @@ def _build(args: argparse.Namespace) -> int:
 
 def _build_graph(args: argparse.Namespace) -> int:
     fb = make_feedback(args)
-    kg = build(args.paths, base=args.base, drop=args.drop, **_engine(args), **speed_options(args, fb))
+    kg = build(
+        args.paths,
+        base=args.base,
+        drop=args.drop,
+        raw_text=args.raw_text,
+        **_engine(args),
+        **speed_options(args, fb),
+    )
     report_path = Path(args.out) / "report.json"
+    if kg.report.empty and not args.allow_empty:  # decided before anything is written
+        if kg.report.files and (not args.quiet or kg.report.rejected):
+            print(kg.report.summary(), file=sys.stderr)
+        c = kg.report.counts()
+        print(f"newsgraph: {empty_message(c['files'], c['rejected'])}", file=sys.stderr)
+        return 1
     if not args.quiet or kg.report.rejected:
         print(kg.report.summary(where=str(report_path)), file=sys.stderr)
     if getattr(args, "strict", False) and kg.report.rejected:
@@ -137,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as exc:  # the exports cannot be written: not the data's fault, and no traceback
         print(f"newsgraph: error: {exc}", file=sys.stderr)
+        return 1
+    except EmptyInputError as exc:
+        print(f"newsgraph: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsgraph: interrupted; previous exports are left as they were", file=sys.stderr)

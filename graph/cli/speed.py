@@ -9,9 +9,10 @@ from typing import Any
 
 from graph.engines.stream import STREAM_FORMATS, stream_build
 from graph.kg import DEFAULT_FORMATS
+from graph.read.records import RAW_TEXT
 from graph.util.progress import NORMAL, QUIET, VERBOSE, Feedback
 
-__all__ = ["add_speed_options", "make_feedback", "speed_options", "stream_command", "verbose_summary"]
+__all__ = ["add_speed_options", "make_feedback", "record_options", "speed_options", "stream_command", "verbose_summary"]
 
 #: The cache folder inside the output folder.
 CACHE_DIR = ".cache"
@@ -68,6 +69,11 @@ def speed_options(args: argparse.Namespace, fb: Feedback) -> dict[str, Any]:
     }
 
 
+def record_options(args: argparse.Namespace) -> list[str]:
+    """The options that shape records, as every engine takes them: the fields to drop, and ``--raw-text``."""
+    return [*args.drop, RAW_TEXT] if getattr(args, "raw_text", False) else list(args.drop)
+
+
 def verbose_summary(fb: Feedback) -> None:
     """With ``--verbose``: the counts and stage times."""
     if fb.counts:
@@ -96,7 +102,8 @@ def stream_command(args: argparse.Namespace) -> int:
         args.out,
         formats,
         args.base,
-        drop=args.drop,
+        drop=record_options(args),
+        allow_empty=args.allow_empty,
         workers=args.workers,
         cache=None if args.no_cache else Path(args.out) / CACHE_DIR,
         feedback=fb,

@@ -40,6 +40,7 @@ from graph.engines.local import (
     worker_settings,
 )
 from graph.model.merge import Corpus
+from graph.model.report import EmptyInputError, empty_message
 from graph.rdf.mapping import PROV, Block, build_iri, default_blocks, document_blocks, iri
 from graph.read.cache import RecordCache, load
 from graph.read.identity import DEFAULT_BASE, check_base, source_iri
@@ -123,8 +124,12 @@ def stream_build(
     workers: int | None = None,
     cache: str | os.PathLike[str] | None = None,
     feedback: Feedback | None = None,
+    allow_empty: bool = True,
 ) -> StreamResult:
     """Write ``out_dir/graph.nt`` and/or ``graph.nq`` from ``paths`` without holding the corpus.
+
+    With ``allow_empty=False``, an input that gives nothing (no file found, or every file rejected)
+    raises :class:`graph.model.report.EmptyInputError` before any export is written.
 
     >>> import tempfile
     >>> result = stream_build(["seeds"], tempfile.mkdtemp(), ["nt", "nq"])
@@ -146,6 +151,8 @@ def stream_build(
         # Met one at a time, in graph-IRI order (the order of the N-Quads graphs): never all held.
         sources = SourceWalk(paths)
         total = len(sources)
+    if total == 0 and not allow_empty:
+        raise EmptyInputError(empty_message(0, 0))
     store = RecordCache(cache) if cache is not None else None
     cache_arg = str(store.folder) if store is not None else None
     result = StreamResult(files=total)
@@ -190,6 +197,8 @@ def stream_build(
                     f.close()
         if store is not None:
             store.close()
+        if result.rejected == total and not allow_empty:
+            raise EmptyInputError(empty_message(total, result.rejected))
         # What belongs to no file, but the build's prov:used (one per file, written above as the files came).
         corpus = Corpus(base, topics={t: Topic(t, t) for t in sorted(topics)})  # their IRIs are all that is used
         defaults = sorted(default_blocks(corpus), key=lambda block: block[0])

@@ -39,9 +39,12 @@ def _attr(value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
+    """A value as XML character data: what XML cannot hold becomes U+FFFD (the extraction warned about it),
+    and a carriage return is written ``&#13;``, as XML readers turn a raw one into a line feed."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(_NOT_XML.sub("\ufffd", str(value)))
+    text = escape(_NOT_XML.sub("\ufffd", str(value)))
+    return text.replace("\r", "&#13;") if "\r" in text else text
 
 
 def _uchar(match: re.Match[str]) -> str:

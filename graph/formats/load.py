@@ -248,10 +248,11 @@ class _Reader:
         }
 
     def path(self, source: Node) -> str:
+        """A source file's name: from its IRI (the raw bytes of its path, percent-encoded), else as described."""
         text = str(source)
-        if text in self.paths:
-            return self.paths[text]
-        return unquote(text[len(self.source_prefix) :]) if text.startswith(self.source_prefix) else text
+        if text.startswith(self.source_prefix):
+            return unquote(text[len(self.source_prefix) :], errors="surrogateescape")
+        return self.paths.get(text, text)
 
     def extra(self, desc: Description, handled: set[rdflib.URIRef], scope: str) -> list[tuple[str, Scalar]]:
         pairs: list[tuple[str, Scalar]] = []
@@ -345,12 +346,15 @@ class _Reader:
         width, more2 = self.single(desc, _S["width"], _is_datatype("integer"), "width")
         height, more3 = self.single(desc, _S["height"], _is_datatype("integer"), "height")
         handled = {_NG["url"], _S["contentUrl"], _S["width"], _S["height"]}
+        # A relative URL as written (ng:url) was resolved to where the image is (schema:contentUrl).
+        content = next(iter(_texts(desc.get(_S["contentUrl"], []))), None)
         return Image(
             iri=str(iri),
             url=url,
             width=width,
             height=height,
             extra=_sorted_extra([*more, *more2, *more3, *self.extra(desc, handled, "images")]),
+            content_url=content if content is not None and not _is_web(url) else None,
         )
 
     def topic(self, iri: Node, desc: Description) -> Topic:
@@ -389,6 +393,10 @@ class _Reader:
             elif kind == "image":
                 images[str(s)] = self.image(s, desc)
         return _by_iri(articles), _by_iri(providers), _by_iri(topics), _by_iri(images)
+
+
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _is_plain(term: Node) -> bool:

@@ -474,7 +474,9 @@ def _merge_images(records: list[Image]) -> Image:
     # records' own equality would not do: ``1 == True``, so it would keep whichever came first).
     unique: dict[tuple[bool, bool, str], Image] = {}
     for r in records:
-        unique.setdefault((r.width is None, r.height is None, repr((r.url, r.width, r.height, r.extra))), r)
+        unique.setdefault(
+            (r.width is None, r.height is None, repr((r.url, r.width, r.height, r.extra, r.content_url))), r
+        )
     records = [unique[key] for key in sorted(unique)]
     return Image(
         iri=records[0].iri,
@@ -482,6 +484,7 @@ def _merge_images(records: list[Image]) -> Image:
         width=_first(r.width for r in records),
         height=_first(r.height for r in records),
         extra=_merge_extra(r.extra for r in records),
+        content_url=_first(r.content_url for r in records),
     )
 
 

@@ -58,8 +58,8 @@ def provider_attrs(p: Provider, images: dict[str, Image] | None = None) -> dict[
     if p.images and images is not None:
         logos = [images[m] for m in p.images if m in images]
         if logos:  # the largest logo the provider has
-            best = max(logos, key=lambda m: ((m.width or 0) * (m.height or 0), m.url))
-            attrs["logo"] = best.url
+            best = max(logos, key=lambda m: ((m.width or 0) * (m.height or 0), m.href))
+            attrs["logo"] = best.href
     return attrs
 
 
@@ -75,7 +75,8 @@ def topic_attrs(t: Topic) -> dict[str, Any]:
 
 def image_attrs(i: Image) -> dict[str, Any]:
     """The node attributes of an image."""
-    attrs: dict[str, Any] = {"kind": "image", "label": i.url.rsplit("/", 1)[-1] or i.url, "url": i.url}
+    url = i.href  # where the image is (a relative URL as written resolved against its site)
+    attrs: dict[str, Any] = {"kind": "image", "label": url.rsplit("/", 1)[-1] or url, "url": url}
     if i.width is not None:
         attrs["width"] = i.width
     if i.height is not None:

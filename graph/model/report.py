@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from graph.model.merge import Corpus
-from graph.read.sources import Diagnostic
+from graph.read.sources import Diagnostic, display_name
 
-__all__ = ["OUTCOMES", "FileReport", "RejectedFilesError", "Report", "make_report"]
+__all__ = ["OUTCOMES", "EmptyInputError", "FileReport", "RejectedFilesError", "Report", "empty_message", "make_report"]
 
 Outcome = Literal["kept", "merged", "warned", "rejected", "skipped"]
 #: Every outcome, in the order the summary counts them.
@@ -66,7 +66,7 @@ class FileReport:
     def as_dict(self) -> dict[str, Any]:
         """The file's entry of ``report.json``."""
         return {
-            "file": self.file,
+            "file": display_name(self.file),
             "outcome": self.outcome,
             "article": self.article,
             "merged_into": self.merged_into,
@@ -97,6 +97,15 @@ class Report:
     def rejected(self) -> list[FileReport]:
         """The files that gave no article."""
         return [f for f in self.files if f.outcome == "rejected"]
+
+    @property
+    def empty(self) -> bool:
+        """True when no file gave anything to the graph: none found, or every one rejected or skipped.
+
+        >>> Report().empty, Report((FileReport("a.md", "kept"),)).empty
+        (True, False)
+        """
+        return not any(f.outcome in ("kept", "merged", "warned") for f in self.files)
 
     def counts(self) -> dict[str, int]:
         """Files read, files per outcome, and warnings and errors in all."""
@@ -205,8 +214,32 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def _show(d: Diagnostic) -> str:
     """A diagnostic as one line for a terminal: no control characters (no escape sequences) from the feed."""
-    text = f"{d.source}{_at(d)}: {d.message}"
+    text = f"{display_name(d.source)}{_at(d)}: {d.message}"
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256 else " ", text)
+
+
+def empty_message(files: int, rejected: int) -> str:
+    """What a build says when its input gave nothing (``files`` read, ``rejected`` of them rejected).
+
+    >>> empty_message(0, 0)
+    'no article file found; exports not written (--allow-empty writes an empty graph)'
+    >>> empty_message(3, 3)
+    'all 3 files were rejected; exports not written (--allow-empty writes an empty graph)'
+    """
+    if files == 0:
+        what = "no article file found"
+    elif rejected == files:
+        what = f"all {files:,} files were rejected" if files > 1 else "the only file was rejected"
+    else:
+        what = f"none of the {files:,} files gave an article ({rejected:,} rejected, the rest skipped)"
+    return f"{what}; exports not written (--allow-empty writes an empty graph)"
+
+
+class EmptyInputError(RuntimeError):
+    """A build whose input gave nothing to the graph: existing exports are left as they are.
+
+    ``newsgraph build`` exits 1 with this message unless ``--allow-empty`` asks for an empty graph.
+    """
 
 
 class RejectedFilesError(ValueError):

@@ -213,7 +213,7 @@ class Resolver:
                 elif kind == "provider":
                     yield iri, r.label, (r.domain,)
                 elif kind == "image":
-                    yield iri, "", (r.url,)
+                    yield iri, "", (r.href,)
                 else:
                     yield iri, r.label, ()
 
@@ -221,14 +221,24 @@ class Resolver:
 
     # -- the indexes ------------------------------------------------------------------------------
     def _by_key(self, kind: str) -> dict[str, str]:
-        """URL or domain → IRI for the nodes of ``kind`` (made on first use: a lookup by URL folds no titles)."""
+        """URL or domain → IRI for the nodes of ``kind`` (made on first use: a lookup by URL folds no titles).
+
+        A node's first key (an article's canonical URL) is its own: it wins over the same URL known as
+        another node's alias (one article's ``originalUrl`` that is another's ``webUrl``). Of two aliases,
+        the node with the smaller IRI has it, so the answer does not depend on the order of the nodes.
+        """
         if kind not in self._keys:
-            keys: dict[str, str] = {}
+            own: dict[str, str] = {}
+            aliases: dict[str, str] = {}
             for iri, _, known in self._entries(kind):
-                for key in known:
-                    if key:
-                        keys.setdefault(key, iri)
-            self._keys[kind] = keys
+                for i, key in enumerate(known):
+                    if not key:
+                        continue
+                    table = own if i == 0 else aliases
+                    held = table.get(key)
+                    if held is None or iri < held:
+                        table[key] = iri
+            self._keys[kind] = {**aliases, **own}
         return self._keys[kind]
 
     def _by_name(self, kind: str) -> dict[str, list[str]]:

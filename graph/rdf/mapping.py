@@ -26,6 +26,7 @@ from graph.model.merge import Corpus
 from graph.read.identity import safe_iri, source_iri, topic_scheme_iri
 from graph.read.records import Article, Extra, FileRecords, Image, Provider, Scalar, Topic
 from graph.read.site import CREATIVE_WORKS
+from graph.read.sources import display_name
 
 __all__ = [
     "FIELD_PREDICATES",
@@ -376,7 +377,9 @@ class Describer:
     def image(self, m: Image) -> list[tuple[str, str]]:
         """The (predicate, object) pairs that describe an image."""
         pairs = [(_TYPE, _IMAGE_OBJECT)]
-        if _is_web_url(m.url):
+        if m.content_url is not None:  # a relative URL, resolved against the site that shows the image
+            pairs.append((_CONTENT_URL, iri(m.content_url)))
+        elif _is_web_url(m.url):
             pairs.append((_CONTENT_URL, iri(m.url)))
         pairs.append((_vocab("url"), literal(m.url)))
         if m.width is not None:
@@ -388,7 +391,7 @@ class Describer:
 
     def source_block(self, f: FileRecords) -> Block:
         """A source file: a ``schema:DigitalDocument`` whose main entity is its article (if it gave one)."""
-        pairs = [(_TYPE, _DIGITAL_DOCUMENT), (_IDENTIFIER, literal(f.source))]
+        pairs = [(_TYPE, _DIGITAL_DOCUMENT), (_IDENTIFIER, literal(display_name(f.source)))]
         if f.kind == "page":  # a JSON API page: every article it lists
             pairs += [(_HAS_PART, self.term(a.iri)) for a in f.main]
         elif f.kind in ("topic", "tag") and f.topics:

@@ -9,16 +9,22 @@ a flow collection, a block scalar, an anchor, a tag, a comment after a value,
 a multi-line scalar, an odd indentation, a key that is not a plain name...),
 so the caller falls back to PyYAML, which then gives its answer or its error.
 
-Whatever it does parse, it parses as PyYAML's safe loader does (YAML 1.1): a
-plain scalar is resolved with PyYAML's own implicit resolvers and built with
-PyYAML's own ``SafeConstructor`` (so ``yes`` is ``True``, ``2021-12-15T08:27:00Z``
-is an aware ``datetime``, ``0o17`` is ``15``), and escapes in double-quoted
-scalars follow the YAML table. ``tests/test_fastyaml.py`` checks it against
+Whatever it does parse, it parses as the build's safe loader does: a plain
+scalar is resolved with PyYAML's own implicit resolvers (YAML 1.1) and built
+with the constructors in :data:`CONSTRUCTORS`, which both paths use
+(``2021-12-15T08:27:00Z`` is an aware ``datetime``, ``0o17`` is ``15``), and
+escapes in double-quoted scalars follow the YAML table. Those constructors
+never refuse a value a feed may hold: a date that cannot exist (a 13th month,
+the 31st of February, year 0) or a number too long for Python stays the text
+it was written as, and only ``true`` and ``false`` (any case) are booleans:
+``yes``, ``no``, ``on`` and ``off`` stay text, as in YAML 1.2 and JSON. The
+article keeps every such value; reading it into a typed field says what did
+not fit. ``tests/test_fastyaml.py`` checks it against
 PyYAML on the samples, the seeds, generated corpora and thousands of mutated
 documents: the graph never depends on which parser read a file.
 
->>> load('title: "Hi \\\\u00e9"\\nquality: 59\\npublished: no\\ntopics:\\n  - AI\\n')
-{'title': 'Hi é', 'quality': 59, 'published': False, 'topics': ['AI']}
+>>> load('title: "Hi \\\\u00e9"\\nquality: 59\\npublished: false\\nseen: no\\ntopics:\\n  - AI\\n')
+{'title': 'Hi é', 'quality': 59, 'published': False, 'seen': 'no', 'topics': ['AI']}
 >>> load("title: [a, b]\\n") is None  # a flow sequence: PyYAML's job
 True
 """
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +41,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
-__all__ = ["ENABLED", "load"]
+__all__ = ["CONSTRUCTORS", "ENABLED", "load"]
 
 #: Set to ``False`` to send every document to PyYAML (the tests compare both paths).
 ENABLED = True
@@ -80,16 +87,42 @@ _ESCAPES = {
 _INDICATORS = frozenset(",[]{}#&*!|>'\"%@`")
 _RESOLVERS = yaml.SafeLoader.yaml_implicit_resolvers
 _CONSTRUCTOR = SafeConstructor()
-_CONSTRUCTORS = {
-    tag: SafeConstructor.yaml_constructors[tag]
-    for tag in (
-        "tag:yaml.org,2002:bool",
-        "tag:yaml.org,2002:float",
-        "tag:yaml.org,2002:int",
-        "tag:yaml.org,2002:null",
-        "tag:yaml.org,2002:timestamp",
-    )
+
+
+def _lenient(construct: Callable[[Any, ScalarNode], Any], code: str = "") -> Callable[[Any, ScalarNode], Any]:
+    """``construct``, giving back the scalar's text when it cannot build the value (never raising).
+
+    With a ``code``, such a value is noted in the loader's ``notes`` list, if it keeps one
+    (:data:`graph.read.sources.YamlNote`).
+    """
+
+    def build(loader: Any, node: ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):  # 2021-13-45, 0000-01-01, a number of 5,000 digits
+            notes = getattr(loader, "notes", None)
+            if code and notes is not None:
+                notes.append((code, None, node.start_mark.line, node.start_mark.line, node.value))
+            return node.value
+
+    return build
+
+
+def _boolean(loader: Any, node: ScalarNode) -> Any:
+    """``true`` and ``false`` in any case are booleans; YAML 1.1's ``yes``, ``no``, ``on``, ``off`` stay text."""
+    text = node.value.lower()
+    return True if text == "true" else False if text == "false" else node.value
+
+
+#: The constructors of plain scalars both parsing paths use (the fast path, and PyYAML's for the rest).
+CONSTRUCTORS: dict[str, Callable[[Any, ScalarNode], Any]] = {
+    "tag:yaml.org,2002:bool": _boolean,
+    "tag:yaml.org,2002:float": SafeConstructor.yaml_constructors["tag:yaml.org,2002:float"],
+    "tag:yaml.org,2002:int": _lenient(SafeConstructor.yaml_constructors["tag:yaml.org,2002:int"], "number-too-large"),
+    "tag:yaml.org,2002:null": SafeConstructor.yaml_constructors["tag:yaml.org,2002:null"],
+    "tag:yaml.org,2002:timestamp": _lenient(SafeConstructor.yaml_constructors["tag:yaml.org,2002:timestamp"]),
 }
+_CONSTRUCTORS = CONSTRUCTORS
 
 
 def load(text: str) -> dict[str, Any] | None:
@@ -144,7 +177,9 @@ class _Parser:
             if dash or not key:
                 raise _Unusual
             if key[0] in _RESOLVERS and type(_plain(key)) is not str:
-                raise _Unusual  # a key such as `yes` or `null`
+                raise _Unusual  # a key such as `true` or `null`
+            if key in out:
+                raise _Unusual  # a repeated key: PyYAML's path says where
             pos += 1
             if rest:
                 value = _scalar(rest)
@@ -215,7 +250,7 @@ def _scalar(text: str) -> Any:
             year, month, day, hour, minute, second = map(int, _UTC_STAMP_PARTS.findall(text))
             return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)  # as PyYAML builds it
         except ValueError:
-            raise _Unusual from None  # a 13th month: PyYAML says what is wrong
+            return text  # a 13th month: the text, as the timestamp constructor gives it
     return _plain(text)
 
 
@@ -231,8 +266,11 @@ def _plain(text: str) -> Any:
             if construct is None:
                 raise _Unusual  # merge keys, `=`, tags and anchors
             try:
-                if tag == "tag:yaml.org,2002:int" and _DECIMAL.match(text):
-                    return int(text)
+                if tag == "tag:yaml.org,2002:int":
+                    if len(text) >= 4000:
+                        raise _Unusual  # too long to read as a number: PyYAML's path notes it
+                    if _DECIMAL.match(text):
+                        return int(text)
                 return construct(_CONSTRUCTOR, ScalarNode(tag, text))
             except (ValueError, OverflowError, TypeError):
                 raise _Unusual from None  # a date out of range, a huge number: PyYAML says what is wrong

@@ -13,6 +13,13 @@ The rules (also written in the README):
 * A provider is identified by its domain, lower-cased, ``www.`` stripped.
 * A topic is identified by its label with case and runs of white space folded.
 * An image is identified by its (canonical) URL.
+* A URL identifies something only if it is an absolute ``http``/``https`` URL
+  with a host (:func:`web_url`): placeholders (``N/A``, ``#``, ``about:blank``,
+  ``javascript:...``), other schemes and URLs without a host identify nothing;
+  a relative URL is resolved against the site it was written for, when one is known.
+
+Text is compared in Unicode NFC: URLs, domains and labels spelled with a
+precomposed ``é`` or with ``e`` and a combining accent are one.
 
 IRIs are minted under a base IRI; every IRI is valid in every RDF syntax.
 """
@@ -23,21 +30,27 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 __all__ = [
+    "ABSOLUTE_WEB_URL",
     "DEFAULT_BASE",
     "article_iri",
     "canonical_url",
     "check_base",
+    "domain_site",
+    "file_url",
     "image_iri",
+    "is_placeholder",
     "provider_domain",
     "provider_iri",
     "safe_iri",
+    "site_of",
     "source_iri",
     "topic_iri",
     "topic_key",
     "topic_scheme_iri",
+    "web_url",
 ]
 
 #: Where IRIs are minted when no ``--base`` is given. ``.example`` is reserved
@@ -48,6 +61,8 @@ _TRACKING = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _SPACES = re.compile(r"\s+")
+# Characters that show nothing and say nothing about a name: zero-width space, word joiner, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 # What RFC 3987 allows raw in each part of an IRI; anything else (controls, space,
 # <>"{}|\^`, noncharacters, ...) is percent-encoded, as is a '%' not starting a %XX escape.
 _UCSCHAR = (
@@ -93,10 +108,14 @@ def canonical_url(url: str) -> str:
     'https://www.example.com/Path/?b=2&a=1'
     >>> canonical_url("  not a url ")
     'not a url'
+    >>> canonical_url("https://a.example/cafe\u0301") == canonical_url("https://a.example/caf\u00e9")
+    True
     """
     url = url.strip()
     if _CANONICAL.match(url):  # the common case, already canonical: what the rest would give back
         return url
+    if not url.isascii():  # one spelling of each character: a URL written in NFD is the same URL
+        url = unicodedata.normalize("NFC", url)
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -232,8 +251,19 @@ def provider_domain(domain: str) -> str:
 
     >>> provider_domain(" WWW.TheTimes.co.uk. ")
     'thetimes.co.uk'
+    >>> provider_domain("https://www.TheTimes.co.uk/news")  # a URL given as a domain: its host
+    'thetimes.co.uk'
     """
-    domain = domain.strip().lower().rstrip(".")
+    domain = domain.strip().lower()
+    if not domain.isascii():
+        domain = unicodedata.normalize("NFC", domain)
+    if "/" in domain:  # a URL (or a host and a path) given as a domain: its host is the domain
+        try:
+            host = urlsplit(domain if "//" in domain else f"//{domain}").hostname
+        except ValueError:
+            host = None
+        domain = host or domain
+    domain = domain.rstrip(".")
     if domain.startswith("www."):
         domain = domain[4:]
     return domain
@@ -254,9 +284,11 @@ def topic_key(label: str) -> str:
 
     >>> topic_key("  Computer\\t VISION "), topic_key("ＡＩ Ethics") == topic_key("ai ethics")
     ('computer vision', True)
+    >>> topic_key("AI\\u200b") == topic_key("\\ufeffAI")  # invisible characters are not part of a name
+    True
     """
     if not label.isascii():
-        label = unicodedata.normalize("NFKC", label)
+        label = _INVISIBLE.sub("", unicodedata.normalize("NFKC", label))
     return _SPACES.sub(" ", label).strip().casefold()
 
 
@@ -280,9 +312,157 @@ def topic_scheme_iri(base: str = DEFAULT_BASE) -> str:
 
 
 def source_iri(name: str, base: str = DEFAULT_BASE) -> str:
-    """The IRI of a source file, by its path relative to the build root.
+    """The IRI of a source file, by its path relative to the build root: the path's raw bytes percent-encoded.
+
+    A path that is not UTF-8 holds its undecodable bytes as lone surrogates (as :func:`os.fsdecode`
+    gives it), so two names that differ only there, or only in their Unicode normalisation, get two IRIs.
 
     >>> source_iri("2021/12/a b.md")
     'https://newsgraph.example/id/source/2021/12/a%20b.md'
+    >>> source_iri("b\\udcff.md"), source_iri("b\\\\xff.md")
+    ('https://newsgraph.example/id/source/b%FF.md', 'https://newsgraph.example/id/source/b%5Cxff.md')
     """
-    return f"{base}source/{quote(name, safe='/')}"
+    return f"{base}source/{quote(name.encode('utf-8', 'surrogateescape'), safe='/')}"
+
+
+def file_url(name: str, base: str = DEFAULT_BASE) -> str:
+    """The URL an article is known by when no URL it gives identifies it: its file's.
+
+    >>> file_url("2021/a b.md")
+    'https://newsgraph.example/id/file/2021/a%20b.md'
+    """
+    return f"{base}file/{quote(name.encode('utf-8', 'surrogateescape'), safe='/')}"
+
+
+# Texts that stand in a URL field for "no URL" (compared lower-cased). Any text without a letter or a
+# digit ("#", "-", "/", "...") is one too, and so is a single word with no dot or slash ("none", "TBD").
+_PLACEHOLDERS = frozenset({"n/a", "n.a.", "about:blank", "no url", "no link", "not available", "(none)", "<none>"})
+_PLACEHOLDER_WORDS = frozenset(
+    "na none null nil nan undefined unknown tbd tbc todo empty missing blank placeholder false true".split()
+)
+_HOST_LIKE = re.compile(r"(?:[^\W_](?:[\w\-]*[^\W_])?\.)+[^\W\d_][\w\-]*(?::[0-9]+)?\Z")
+_FILE_ENDINGS = frozenset(
+    "html htm shtml php asp aspx jsp cgi md txt png jpg jpeg gif svg webp avif ico pdf xml json js css".split()
+)
+_WEB_SCHEMES = ("http", "https")
+#: An absolute ``http``/``https`` URL with a plain host and nothing around it: :func:`web_url`'s common case,
+#: which it takes as it is (matching this first saves a call where URLs are many).
+ABSOLUTE_WEB_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#:@\[]\S*\Z")
+_PLAIN_SITE = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?=[/?#]|\Z)")
+
+
+@lru_cache(maxsize=1 << 12)  # pure; a feed names the same few providers again and again
+def is_placeholder(text: str, words: bool = True) -> bool:
+    """Whether ``text`` says "nothing here" rather than naming a URL (or, ``words=False``, a domain).
+
+    A URL is never a single word; a domain may be (``localhost``), so then only the usual stand-ins
+    (``none``, ``null``, ``unknown``, ...) are.
+
+    >>> [is_placeholder(t) for t in ("N/A", " - ", "#", "none", "TBD", "a.example", "/x", "")]
+    [True, True, True, True, True, False, False, True]
+    >>> is_placeholder("TechNode", words=False), is_placeholder("NULL", words=False)
+    (False, True)
+    """
+    text = text.strip()
+    if not any(c.isalnum() for c in text):
+        return True
+    low = text.lower()
+    if low in _PLACEHOLDERS or low in _PLACEHOLDER_WORDS:
+        return True
+    return words and not any(c in low for c in "./:")
+
+
+@lru_cache(maxsize=1 << 12)  # pure; a feed names the same few providers again and again
+def domain_site(domain: str) -> str | None:
+    """The site (``https://`` and the host) of a provider's domain, if the domain can be a host.
+
+    >>> domain_site("www.TechNode.com"), domain_site("N/A")
+    ('https://technode.com', None)
+    """
+    if is_placeholder(domain):
+        return None
+    host = provider_domain(domain)
+    return f"https://{host}" if _HOST_LIKE.match(host) else None
+
+
+def web_url(url: str, site: str | None = None) -> tuple[str | None, str]:
+    """The absolute web URL ``url`` names, and how it was found; ``None`` and why when it identifies nothing.
+
+    ``site`` (``https://host``) is the site the URL was written for, where known: a relative URL is
+    resolved against it. The second value is ``""`` for an absolute ``http``/``https`` URL with a host,
+    ``"relative"`` for one resolved against ``site``, ``"no scheme"`` for a host without a scheme (read
+    as ``https``, or as ``site``'s scheme); otherwise it says why ``url`` identifies nothing.
+
+    >>> web_url("https://a.example/x"), web_url("/news/x", "https://a.example")
+    (('https://a.example/x', ''), ('https://a.example/news/x', 'relative'))
+    >>> web_url("www.a.example/x"), web_url("//a.example/x", "http://b.example")
+    (('https://www.a.example/x', 'no scheme'), ('http://a.example/x', 'no scheme'))
+    >>> [web_url(u)[1] for u in ("N/A", "https://", "mailto:x@a.example", "javascript:void(0)")]
+    ['a placeholder', 'no host', 'not a web URL (mailto:)', 'not a web URL (javascript:)']
+    >>> web_url("/news/x")
+    (None, 'relative, and no site to resolve it against')
+    """
+    if ABSOLUTE_WEB_URL.match(url):
+        return url, ""  # the common case: an absolute web URL with a host, nothing around it
+    text = url.strip()
+    if is_placeholder(text):
+        return None, "a placeholder"
+    scheme_at = _SCHEME.match(text)
+    if text.startswith("//"):
+        return _with_host(text, site)
+    if scheme_at is not None and not _HOST_LIKE.match(text.split("/", 1)[0]):
+        scheme = scheme_at.group(0)[:-1].lower()
+        if scheme not in _WEB_SCHEMES:
+            return None, f"not a web URL ({scheme}:)"
+        try:
+            parts = urlsplit(text)
+            _ = parts.port
+        except ValueError:
+            return None, "not a valid URL"
+        if not parts.hostname or not text[len(scheme) + 1 :].startswith("//"):
+            return None, "no host"
+        return text, ""
+    if any(c.isspace() for c in text):
+        return None, "not a URL"
+    first = re.split(r"[/?#]", text, maxsplit=1)[0]
+    if _HOST_LIKE.match(first) and (
+        first.lower().startswith("www.") or first.rsplit(".", 1)[-1].split(":")[0].lower() not in _FILE_ENDINGS
+    ):
+        return _with_host(f"//{text}", site)
+    if site is None:
+        return None, "relative, and no site to resolve it against"
+    return urljoin(f"{site}/", text), "relative"
+
+
+def _with_host(text: str, site: str | None) -> tuple[str | None, str]:
+    """A scheme-relative ``//host/...``, with the site's scheme (else ``https``)."""
+    try:
+        host = urlsplit(f"https:{text}").hostname
+    except ValueError:
+        host = None
+    if not host:
+        return None, "no host"
+    scheme = site.split(":", 1)[0] if site else "https"
+    return f"{scheme}:{text}", "no scheme"
+
+
+def site_of(url: str) -> str | None:
+    """The site (scheme and host, lower-cased) of an absolute web URL.
+
+    >>> site_of("HTTPS://WWW.A.example:8443/x?y"), site_of("/x")
+    ('https://www.a.example:8443', None)
+    """
+    plain = _PLAIN_SITE.match(url)
+    if plain is not None:  # the common case: no port, no user, nothing to decode
+        return plain.group(0).lower()
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
+        return None
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    return f"{parts.scheme.lower()}://{host}"

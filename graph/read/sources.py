@@ -34,17 +34,22 @@ import yaml
 from graph.read import fastyaml
 
 __all__ = [
+    "LOADER",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_TEXT_CHARS",
     "MAX_VALUES",
+    "PY_LOADER",
     "SUFFIXES",
     "Diagnostic",
     "Document",
     "Source",
     "SourceError",
     "SourceWalk",
+    "display_name",
+    "YamlNote",
     "find_sources",
+    "load_yaml",
     "parse_document",
     "parse_front_matter",
     "read_document",
@@ -95,20 +100,73 @@ def _flatten_mapping(loader: Any, node: yaml.MappingNode) -> None:
             raise _Refused("YAML merge keys (<<) are not allowed", key.start_mark, "merge-key")
 
 
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    """A mapping as the safe loader builds it (a repeated key keeps its later value); repeats are noted.
+
+    Each repeated key is appended to the loader's ``notes`` as ``("duplicate-key", key, line of its
+    first occurrence, line of the one kept, "")``, lines counted from 0 in the YAML text.
+    """
+    mapping: dict[Any, Any] = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
+    if len(mapping) < len(node.value):  # fewer keys than entries: some key came twice
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                line = first.setdefault(key, key_node.start_mark.line)
+            except TypeError:  # an unhashable key: the constructor has refused it already
+                continue
+            if line != key_node.start_mark.line:
+                loader.notes.append(("duplicate-key", key, line, key_node.start_mark.line, ""))
+                first[key] = key_node.start_mark.line
+    return mapping
+
+
 def _safe_loader(base: Any) -> Any:
-    """A subclass of the safe loader ``base`` that builds plain data only."""
+    """A subclass of the safe loader ``base`` that builds plain data only, as the fast path does.
+
+    Scalars are built with :data:`graph.read.fastyaml.CONSTRUCTORS` (lenient: a value that cannot be
+    built stays text) and repeated keys are noted in the loader's ``notes`` (:data:`YamlNote`).
+    """
     constructors = {f"tag:yaml.org,2002:{t}": base.yaml_constructors[f"tag:yaml.org,2002:{t}"] for t in _ALLOWED_TAGS}
+    constructors.update(fastyaml.CONSTRUCTORS)
     return type(
         f"_Plain{base.__name__}",
         (base,),
-        {"yaml_constructors": {**constructors, None: _refuse_tag}, "flatten_mapping": _flatten_mapping},  # type: ignore[misc]
+        {
+            "yaml_constructors": {**constructors, None: _refuse_tag},  # type: ignore[misc]
+            "flatten_mapping": _flatten_mapping,
+            "construct_mapping": _construct_mapping,
+        },
     )
 
 
-#: libyaml's safe loader when available (about 10x faster), restricted to plain data.
-_Loader: Any = _safe_loader(_Base)
+#: libyaml's safe loader when available (about 10x faster), restricted to plain data: what the build
+#: parses with wherever the fast path (:mod:`graph.read.fastyaml`) does not answer.
+LOADER: Any = _safe_loader(_Base)
 #: The pure-Python one, for what libyaml refuses but Python can read (surrogate escapes).
-_PyLoader: Any = _safe_loader(yaml.SafeLoader)
+PY_LOADER: Any = _safe_loader(yaml.SafeLoader)
+_Loader, _PyLoader = LOADER, PY_LOADER
+
+
+#: What loading noticed: ``(code, key, line, line, text)``: a key repeated in one mapping
+#: (``duplicate-key``, its first and last lines) or a whole number too long to read (``number-too-large``,
+#: its line twice and its text). Lines count from 0 in the YAML text.
+YamlNote = tuple[str, Any, int, int, str]
+
+
+def load_yaml(text: str, loader: Any = LOADER, notes: list[YamlNote] | None = None) -> Any:
+    """``yaml.load(text, Loader=loader)``, with what it noticed appended to ``notes`` (:data:`YamlNote`).
+
+    >>> found = []
+    >>> load_yaml("a: 1\\nb: yes\\na: 2021-02-31\\n", notes=found), found
+    ({'a': '2021-02-31', 'b': 'yes'}, [('duplicate-key', 'a', 0, 2, '')])
+    """
+    parser = loader(text)
+    parser.notes = [] if notes is None else notes
+    try:
+        return parser.get_single_data()
+    finally:
+        parser.dispose()
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +245,24 @@ class SourceError(ValueError):
         self.key = key
 
 
-def _clean_name(name: str) -> str:
-    """A file name that is valid Unicode: undecodable bytes are shown as ``\\xNN``."""
+def display_name(name: str) -> str:
+    """A file's name as text can show it: bytes of the path that are not UTF-8 are written ``\\xNN``.
+
+    A source's ``name`` keeps such bytes exactly (as lone surrogates, :func:`os.fsdecode`'s way), so two
+    files whose names differ only there stay two (their source IRIs percent-encode the raw bytes); only
+    where a name is shown or written as text (``report.json``, ``dcterms:identifier``) is it this.
+
+    >>> display_name("b\\udcff.md"), display_name("café.md")
+    ('b\\\\xff.md', 'café.md')
+    """
     if not _SURROGATE.search(name):
         return name
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _iri_key(name: str) -> str:
+    """A name as its source IRI spells it: the raw bytes of the path, percent-encoded."""
+    return quote(name.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
@@ -244,7 +315,7 @@ def _source_name(resolved: str, path: str | os.PathLike[str], top: str) -> str:
         rel = os.path.relpath(os.path.abspath(path), top)
         if rel.startswith(".."):
             rel = os.path.basename(path)
-    return _clean_name(Path(rel).as_posix() if os.sep != "/" else rel)
+    return Path(rel).as_posix() if os.sep != "/" else rel
 
 
 class SourceWalk:
@@ -323,7 +394,7 @@ class SourceWalk:
 
     def _keyed(self, resolved: str, path: str) -> tuple[str, Source]:
         name = _source_name(resolved, path, self.top)
-        return quote(name, safe="/"), Source(path, name)
+        return _iri_key(name), Source(path, name)
 
     def _walk(self, folder: str, real: str) -> Iterator[tuple[str, Source]]:
         """The files under ``folder`` (whose resolved path is ``real``) in key order, as os.walk finds them.
@@ -354,7 +425,7 @@ class SourceWalk:
                         continue  # os.walk does not follow links to folders
                     if not is_dir and (not name.lower().endswith(SUFFIXES) or entry.is_symlink()):
                         continue
-                    key = quote(_clean_name(name), safe="/") + ("/" if is_dir else "")
+                    key = _iri_key(name) + ("/" if is_dir else "")
                     if _SURROGATE.search(name):
                         odd[key] = name
                     keys.append(key)
@@ -507,21 +578,31 @@ def parse_document(raw: bytes, name: str) -> Document:
             if body_line is not None:
                 note("a Markdown body after the front matter; it is not part of the article", body_line, "body")
         fixed: list[str] = []
+        noticed: list[YamlNote] = []
         try:
-            data = parse_front_matter(block, first_line=first, fixed=fixed)
+            data = parse_front_matter(block, first_line=first, fixed=fixed, notes=noticed)
         except SourceError as exc:
             if exc.code == "not-a-mapping" and (kind == "data" or suffix in _TEMPLATE_SUFFIXES):
                 what = "YAML data that is not a mapping" if kind == "data" else "a template with empty front matter"
                 return Document(name, None, notes, kind="skipped", reason=f"no graph content ({what})")
             raise
         lines = Document(name, None, text=block, first_line=first)
+        for code, key, line, kept, value in noticed[:20]:
+            if code == "duplicate-key":
+                message = f"{key}: a key repeated (lines {line} and {kept}); the later value is kept"
+            else:  # a number too long to read: named by the key on its line
+                at = block.split("\n")[line - first] if 0 <= line - first < block.count("\n") + 1 else ""
+                found = _KEY_AT.match(at)
+                where = f"{found.group(1)}: " if found else ""
+                message = f"{where}{value[:40]}... ({len(value.lstrip('+-')):,} digits) is beyond 64 bits; kept as text"
+            note(message, kept, code)
         for key in fixed[:20]:
             note(f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", lines.line_of(key), "surrogate")
     except SourceError as exc:
-        at = exc.line
-        if at is None and exc.key is not None:
-            at = Document(name, None, text=block, first_line=first).line_of(exc.key)
-        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), at, exc.code)])
+        error_line = exc.line
+        if error_line is None and exc.key is not None:
+            error_line = Document(name, None, text=block, first_line=first).line_of(exc.key)
+        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), error_line, exc.code)])
     except RecursionError:  # pragma: no cover - the depth bound comes first; never crash on a file
         return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
     return Document(name, data, notes, block, first, kind=kind)
@@ -570,8 +651,17 @@ def yaml_block(text: str, name: str) -> tuple[str, int | None]:
 
 def _parse_json(text: str, name: str, notes: list[Diagnostic]) -> Document:
     """A JSON file: an API page (``{"page", "value": [...], "nextPage"}``) or a file skipped as no graph content."""
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(items)
+        if len(out) < len(items):  # a key came twice: the later value is kept, as json.loads keeps it
+            seen: set[str] = set()
+            repeated.extend(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        return out
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
     except RecursionError:
         return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
     except ValueError as exc:
@@ -590,7 +680,15 @@ def _parse_json(text: str, name: str, notes: list[Diagnostic]) -> Document:
         notes.append(
             Diagnostic(name, "warning", f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", None, "surrogate")
         )
+    for key in dict.fromkeys(repeated[:20]):
+        message = f"{key}: a key repeated; the later value is kept"
+        notes.append(Diagnostic(name, "warning", message, None, "duplicate-key"))
     return Document(name, data, notes, "", 1, kind="page")
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer; one too long for Python to read (thousands of digits) stays its text."""
+    return int(text) if len(text) < 4000 else text
 
 
 def split_front_matter(text: str) -> tuple[str, int | None]:
@@ -632,11 +730,14 @@ _TAB_INDENT = re.compile(r"^ *\t", re.M)
 _LONG_LINE = re.compile(f"^[^\n]{{{MAX_TEXT_CHARS + 1}}}", re.M)
 
 
-def parse_front_matter(block: str, first_line: int = 2, fixed: list[str] | None = None) -> dict[str, Any]:
+def parse_front_matter(
+    block: str, first_line: int = 2, fixed: list[str] | None = None, notes: list[YamlNote] | None = None
+) -> dict[str, Any]:
     """The mapping of fields in a front-matter YAML ``block`` (bounded, plain data only).
 
     ``first_line`` is the line of the file the block starts on, for messages;
-    the fields where lone surrogates were replaced are appended to ``fixed``.
+    the fields where lone surrogates were replaced are appended to ``fixed``,
+    what loading noticed to ``notes`` (:data:`YamlNote`, lines of the file).
     Raises :class:`SourceError` for anything that is not a usable mapping.
 
     >>> parse_front_matter("title: Hi\\ntopics: [AI]\\n")
@@ -647,7 +748,7 @@ def parse_front_matter(block: str, first_line: int = 2, fixed: list[str] | None 
     graph.read.sources.SourceError: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed ...
     """
     _check_shape(block, first_line)
-    data = _load_yaml(block, first_line)
+    data = _load_yaml(block, first_line, notes)
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise SourceError(f"the front matter is not a mapping of fields (it is {kind})", first_line, "not-a-mapping")
@@ -658,7 +759,7 @@ def parse_front_matter(block: str, first_line: int = 2, fixed: list[str] | None 
     return _check_values(data, [] if fixed is None else fixed)
 
 
-def _load_yaml(block: str, first_line: int) -> Any:
+def _load_yaml(block: str, first_line: int, notes: list[YamlNote] | None = None) -> Any:
     """YAML text to plain data with the safe loader; every failure is a :class:`SourceError`.
 
     This is the one place a faster parser may answer first (falling back here
@@ -670,12 +771,22 @@ def _load_yaml(block: str, first_line: int) -> Any:
             # The fast path answers for the plain subset the feeds use, else None: PyYAML reads it.
             # Past _FAST_PATH_CHARS (50x a real article) libyaml goes first: its time per byte is bounded.
             fast = fastyaml.load(block) if len(block) <= _FAST_PATH_CHARS else None
-            return fast or yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
+            if fast:
+                return fast
+            found: list[YamlNote] = []
+            data = load_yaml(block, _Loader, found)
+            if notes is not None:
+                notes += [(code, key, a + first_line, b + first_line, text) for code, key, a, b, text in found]
+            return data
         except yaml.MarkedYAMLError as exc:
             # libyaml refuses \ud800-style escapes; Python reads them (and _check_values repairs them).
             if _Loader is _PyLoader or "invalid Unicode character escape" not in str(exc.problem):
                 raise
-            return yaml.load(block, Loader=_PyLoader)  # noqa: S506 - a safe loader, plain data only
+            found = []
+            data = load_yaml(block, _PyLoader, found)
+            if notes is not None:
+                notes += [(code, key, a + first_line, b + first_line, text) for code, key, a, b, text in found]
+            return data
     except _Refused as exc:
         mark = exc.problem_mark
         raise SourceError(str(exc.problem), mark.line + first_line if mark else None, exc.code) from None
