@@ -33,16 +33,23 @@ from typing import IO
 
 from graph.engines.local import (
     CHUNK,
+    HIT,
+    PICKLED,
+    UNREADABLE,
     init_worker,
     map_chunks,
+    parse_again,
     paused_gc,
     process_chunk,
+    records_of,
+    say_cache_problems,
     worker_count,
     worker_settings,
 )
 from graph.model.merge import Corpus
 from graph.rdf.mapping import PROV, Block, build_iri, default_blocks, document_blocks, iri
-from graph.read.cache import RecordCache, load
+from graph.read.cache import RecordCache
+from graph.read.codec import PayloadError
 from graph.read.identity import DEFAULT_BASE, check_base, source_iri
 from graph.read.sources import Source, SourceWalk
 from graph.util.progress import Feedback
@@ -73,8 +80,11 @@ def _init_stream(base: str, drop: frozenset[str], cache: str | None, formats: tu
 
 
 #: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines, topic IRIs,
-#: the errors of rejected files, the build's ``prov:used`` lines (default graph), stage times.
-StreamChunk = tuple[list[tuple[bytes, bytes]], str, list[str], set[str], list[str], str, tuple[float, float, float]]
+#: the errors of rejected files, the build's ``prov:used`` lines (default graph), stage times, and
+#: (cache entries that could not be read, whether the cache's database failed).
+StreamChunk = tuple[
+    list[tuple[bytes, bytes]], str, list[str], set[str], list[str], str, tuple[float, float, float], tuple[int, bool]
+]
 _USED = f"<{PROV}used>"
 
 
@@ -92,11 +102,21 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
     topics: set[str] = set()
     errors: list[str] = []
     used: list[str] = []
+    bad, damaged = 0, False
     with paused_gc():
-        for key, payload, hit in out:
-            if key is not None and not hit:
-                new.append((key, payload))
-            f = load(payload)
+        for source, (key, payload, how) in zip(chunk, out, strict=True):
+            if how & UNREADABLE:
+                bad, damaged = bad + 1, True
+            try:
+                f = records_of(payload, how, source)
+            except PayloadError:  # a cached entry that is not what this code wrote: a miss, said once
+                bad += 1
+                f, entry = parse_again(source, settings.base, settings.drop, key)
+                if entry is not None:
+                    new.append(entry)
+            else:
+                if key is not None and not how & (HIT | PICKLED):
+                    new.append((key, payload))
             if f.rejected:
                 errors += [str(d) for d in f.diagnostics if d.severity == "error"] or [f"{f.source}: error: rejected"]
             topics.update(t.iri for t in f.topics)
@@ -109,7 +129,7 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
                 triples.update([f"{s} {p} {o} .\n" for s, pairs in blocks for p, o in pairs])
     if "nt" in formats:
         triples.update(used)
-    return new, "".join(quads), sorted(triples), topics, errors, "".join(used), times
+    return new, "".join(quads), sorted(triples), topics, errors, "".join(used), times, (bad, damaged)
 
 
 def stream_build(
@@ -146,8 +166,9 @@ def stream_build(
         sources = SourceWalk(paths)
         total = len(sources)
     store = RecordCache(cache) if cache is not None else None
-    cache_arg = str(store.folder) if store is not None else None
+    cache_arg = str(store.folder) if store is not None and store.usable else None
     result = StreamResult(files=total)
+    bad = 0
     topics: set[str] = set()
     work = Path(tempfile.mkdtemp(prefix=".stream-", dir=out))
     try:
@@ -162,9 +183,12 @@ def stream_build(
             with fb.stage("read+parse+rdf"):
                 init = (base, frozenset(drop), cache_arg, formats)
                 results = map_chunks(_stream_task, _chunks(sources), n, init, _init_stream)
-                for chunk_new, quads, lines, chunk_topics, errors, used_lines, _ in results:
-                    if store is not None and chunk_new:
-                        store.put(chunk_new)
+                for chunk_new, quads, lines, chunk_topics, errors, used_lines, _, trouble in results:
+                    if store is not None:
+                        bad += trouble[0]
+                        store.damaged |= trouble[1]
+                        if chunk_new:
+                            store.put(chunk_new)
                     topics |= chunk_topics
                     result.rejected += len(errors)
                     for error in errors:  # a bad file is said at once, even with --quiet
@@ -189,6 +213,7 @@ def stream_build(
                     f.close()
         if store is not None:
             store.close()
+            say_cache_problems(fb, store, bad)
         # What belongs to no file, but the build's prov:used (one per file, written above as the files came).
         corpus = Corpus(base, topics=dict.fromkeys(sorted(topics)))
         defaults = sorted(default_blocks(corpus), key=lambda block: block[0])

@@ -29,7 +29,7 @@ from graph.read.identity import (
 )
 from graph.read.sources import Diagnostic, Document
 
-__all__ = ["Article", "FileRecords", "Image", "Provider", "Scalar", "Topic", "extract"]
+__all__ = ["FILE_KINDS", "Article", "FileRecords", "Image", "Provider", "Scalar", "Topic", "extract"]
 
 #: A value of a field as kept in ``extra``.
 Scalar = str | int | float | bool | dt.datetime
@@ -162,6 +162,10 @@ def _pickle_by_fields(cls: type) -> None:
 
 for _record in (Image, Provider, Topic, Article):
     _pickle_by_fields(_record)
+
+
+#: What a file may become (:attr:`FileRecords.kind`).
+FILE_KINDS = frozenset({"article", "page", "topic", "tag", "organization", "item", "skipped"})
 
 
 @dataclass(slots=True)
