@@ -21,7 +21,7 @@ from graph.engines.dask import DaskNotInstalled
 from graph.formats import FORMATS, names, write_atomic
 from graph.kg import DEFAULT_FORMATS, build, counts_text
 from graph.read.identity import DEFAULT_BASE
-from graph.store.embedded import write_store
+from graph.store.embedded import check_store_target, write_store
 from graph.util.procs import paused_gc
 
 __all__ = ["main"]
@@ -91,6 +91,8 @@ def _build(args: argparse.Namespace) -> int:
 
 def _build_graph(args: argparse.Namespace) -> int:
     fb = make_feedback(args)
+    if args.store:
+        check_store_target(args.store)  # before anything is read or written: never a store refused after the exports
     kg = build(args.paths, base=args.base, drop=args.drop, **_engine(args), **speed_options(args, fb))
     report_path = Path(args.out) / "report.json"
     if not args.quiet or kg.report.rejected:
