@@ -543,51 +543,126 @@ def test_fuzz_front_matter_for_a_bounded_time(samples: Path):
 # -- nothing half-written --------------------------------------------------------------------------------------
 
 
-def _kill_while_writing(proc: subprocess.Popen[bytes], out: Path, pattern: str) -> int | None:
-    """SIGKILL ``proc`` as soon as its temporary export exists (the write has begun); its size then, if seen."""
+def _files(out: Path) -> dict[str, bytes]:
+    """Every file under ``out`` but the build cache's, by relative path, with its bytes."""
+    found = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if path.is_file() and rel.parts[0] != ".cache":
+            found[rel.as_posix()] = path.read_bytes()
+    return found
+
+
+def _leftovers(out: Path) -> list[str]:
+    """What builds left beside ``out`` and inside it that is neither an export nor the cache nor the user's."""
+    beside = [p.name for p in out.parent.iterdir() if p.name != out.name and p.name.startswith(f".{out.name}")]
+    inside = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".cache"]
+    return beside + inside
+
+
+def _run_build(corpus: Path, out: Path, names: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out), "--format", ",".join(names), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _writing_began(proc: subprocess.Popen[bytes], out: Path) -> float:
+    """Wait until the build ``proc`` begins to write (its folder of the new set appears beside ``out``)."""
     deadline = time.monotonic() + 120
-    try:
-        while proc.poll() is None and time.monotonic() < deadline:
-            for tmp in out.glob(pattern):
-                proc.send_signal(signal.SIGKILL)  # at once: a slow poll on a busy machine must not miss the write
-                try:
-                    return tmp.stat().st_size
-                except FileNotFoundError:
-                    return 0
-            time.sleep(0.001)
-        return None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    while not list(out.parent.glob(f".{out.name}.publish-*")) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    return time.monotonic()
 
 
-def test_a_build_killed_while_writing_leaves_the_previous_exports_intact(tmp_path: Path):
+def test_a_build_killed_at_any_moment_leaves_the_old_set_or_the_new_set(tmp_path: Path):
+    """kill -9 at many moments of a real build: the folder is always exactly the previous set of files or exactly
+    the new one (bytes compared), the user's own file stays, and the next build removes what the killed one left."""
     corpus = tmp_path / "corpus"
     subprocess.run(
-        [sys.executable, str(GEN_CORPUS), "--n", "600", "--out", str(corpus)], check=True, capture_output=True
+        [sys.executable, str(GEN_CORPUS), "--n", "300", "--out", str(corpus)], check=True, capture_output=True
     )
+    out = tmp_path / "work" / "out"
+    out.mkdir(parents=True)
+    (out / "mine.txt").write_text("the user's own notes, never touched\n")
+    names = ["ttl", "nt", "nq", "html"]
+    assert main(["build", str(corpus), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    new = _files(out)
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    old = _files(out)
+    assert set(old) == set(new) == {"mine.txt", "report.json", *(f"graph.{n}" for n in names)}
+    assert all(old[name] != new[name] for name in old if name != "mine.txt")
+    # Kill at moments after the start (reading, merging) and at moments after the writing began (when the
+    # folder of the new set appears beside the output folder), spread over the time writing takes.
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    proc = _run_build(corpus, out, names)
+    began = _writing_began(proc, out)
+    assert proc.wait() == 0
+    span = time.monotonic() - began
+    assert _files(out) == new and not _leftovers(out)
+    moments = [("start", t) for t in (0.1, 0.6)]
+    moments += [("writing", span * f) for f in (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 1.0)]
+    seen = {"old": 0, "new": 0, "killed while writing": 0}
+    for after, delay in moments:
+        assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+        assert _files(out) == old and not _leftovers(out)  # this build removed what the last killed one left
+        proc = _run_build(corpus, out, names)
+        if after == "writing":
+            _writing_began(proc, out)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = _files(out)
+        assert now in (old, new), f"killed {delay:.3f} s after its {after}: a mix of old and new files"
+        seen["old" if now == old else "new"] += 1
+        seen["killed while writing"] += bool(_leftovers(out))
+    print("kills:", seen, "writing took", round(span, 3))
+    assert seen["old"] >= 1 and seen["killed while writing"] >= 1, seen
+    assert main(["build", str(corpus), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    assert _files(out) == new and not _leftovers(out)
+
+
+def test_a_failed_write_leaves_the_previous_exports_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     out = tmp_path / "out"
-    names = [n for n in ("ttl", "nt", "nq", "trig", "jsonld") if n in formats.FORMATS]
-    assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names)]) == 0
-    before = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
-    assert "graph.ttl" in before and "report.json" in before
-    with (tmp_path / "stderr.txt").open("w") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out), "--format", ",".join(names)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            preexec_fn=lambda: os.nice(10),  # so that this test, polling, is not starved on a busy machine
-        )
-        partial = _kill_while_writing(proc, out, ".graph.*.tmp")
-    assert partial is not None, (
-        f"the build ended ({proc.returncode}) before it could be killed while writing its exports: "
-        f"{(tmp_path / 'stderr.txt').read_text()[-2000:]} {sorted(p.name for p in out.iterdir())}"
-    )
-    assert proc.returncode == -signal.SIGKILL
-    for name, data in before.items():  # every previous export intact, none truncated
-        assert (out / name).read_bytes() == data, f"{name} changed"
-    store = pyoxigraph.Store()
-    store.load(path=str(out / "graph.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
-    assert len(store) == len(graph.build([SEEDS]).rdf)
+    graph.build([SEEDS]).write(out, ["ttl", "nt", "jsonld"])
+    before = _files(out)
+    module = importlib.import_module(formats.FORMATS["jsonld"].module)
+
+    def failing(source: Any, path: Path) -> None:
+        path.write_text("half of it")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, "write", failing)
+    with pytest.raises(OSError, match="No space left"):
+        graph.build([SEEDS]).write(out, ["ttl", "nt", "jsonld"])
+    assert _files(out) == before and not _leftovers(out)
+
+
+def test_leftovers_of_killed_builds_are_removed_but_not_those_of_a_running_one(tmp_path: Path):
+    import fcntl
+
+    out = tmp_path / "out"
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", "nt", "-q"]) == 0
+    # What killed builds of this and earlier versions left: temporary exports, scratch folders, a whole set.
+    (out / ".graph.ttl.k2j4h5g6.tmp").write_text("half a Turtle file")
+    (out / ".report.json.a1b2c3d4.tmp").write_text("{")
+    (out / ".write-abcd1234").mkdir()
+    (out / ".stream-abcd1234").mkdir()
+    (out.parent / ".out.publish-q1w2e3r4").mkdir()
+    (out.parent / ".out.publish-q1w2e3r4" / "graph.nt").write_text("half")
+    running = out.parent / ".out.publish-runn1ng0"  # another build writing right now: it holds its lock
+    running.mkdir()
+    fd = os.open(running, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    (out / ".my-own-hidden-file").write_text("kept")
+    try:
+        assert main(["build", str(SEEDS), "--out", str(out), "--format", "nt", "-q"]) == 0
+        assert sorted(p.name for p in out.parent.iterdir()) == [".out.publish-runn1ng0", "out"]
+    finally:
+        os.close(fd)
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".my-own-hidden-file", "graph.nt", "report.json"]
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", "nt", "-q"]) == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -36,6 +35,7 @@ from graph.formats import ntriples as _ntriples
 from graph.formats.load import corpus_from_graph
 from graph.model.merge import Corpus
 from graph.rdf.mapping import PREFIXES, XSD, literal
+from graph.util.publish import folder_beside, switch_folder
 
 __all__ = [
     "MAX_ROWS",
@@ -385,24 +385,13 @@ def write_store(source: Exportable, path: str | os.PathLike[str]) -> Path:
     [Row(n=4)]
     """
     path = check_store_target(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
+    with folder_beside(path) as tmp:  # what killed writes left beside it is removed first
         store = ox.Store(str(tmp))
         _load(store, source)
         store.flush()
         store.optimize()
         del store
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            os.replace(path, old / "store")
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        switch_folder(tmp, path)  # in one step: readers see the old store or the new one
     return path
 
 
