@@ -165,6 +165,7 @@ def build(
     workers: int | None = None,
     cache: str | os.PathLike[str] | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of every article file under ``paths``.
 
@@ -181,6 +182,8 @@ def build(
     with ``engine="dask"`` and no ``scheduler``, the local cluster's size),
     ``cache`` (a build-cache folder: unchanged files are not parsed again) and
     ``feedback`` (progress, stage times, counts) change how fast, never what.
+    A symbolic link that points out of ``paths`` is named in ``kg.report``
+    (skipped) and not followed, unless ``follow_symlinks=True``.
 
     >>> kg = build(["seeds"])
     >>> sorted(kind for _, kind in kg.nx.nodes(data="kind")).count("topic")
@@ -192,12 +195,24 @@ def build(
         from graph.engines.dask import read_corpus as read_on_dask  # the optional extra, imported only when asked for
 
         kg = KnowledgeGraph(
-            read_on_dask(paths, base, drop=drop, scheduler=scheduler, workers=workers, feedback=feedback)
+            read_on_dask(
+                paths,
+                base,
+                drop=drop,
+                scheduler=scheduler,
+                workers=workers,
+                feedback=feedback,
+                follow_symlinks=follow_symlinks,
+            )
         )
     elif engine != "local":
         raise ValueError(f"unknown engine {engine!r}; choose from dask, local")
     else:
-        kg = KnowledgeGraph(read_corpus(paths, base, drop=drop, workers=workers, cache=cache, feedback=feedback))
+        kg = KnowledgeGraph(
+            read_corpus(
+                paths, base, drop=drop, workers=workers, cache=cache, feedback=feedback, follow_symlinks=follow_symlinks
+            )
+        )
     if strict and kg.report.rejected:
         raise RejectedFilesError(kg.report)
     return kg

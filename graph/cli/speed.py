@@ -46,6 +46,12 @@ def add_speed_options(b: argparse.ArgumentParser) -> None:
         help="for corpora larger than memory: write N-Triples and/or N-Quads a chunk at a time "
         "(no field merge across files, no Turtle or page; see the README)",
     )
+    b.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links that point out of the PATHs given (default: they are named in the report, "
+        "not followed)",
+    )
     talk = b.add_mutually_exclusive_group()
     talk.add_argument("-q", "--quiet", action="store_true", help="print errors only (no progress, no summary)")
     talk.add_argument("-v", "--verbose", action="store_true", help="also print stage times and counts")
@@ -60,11 +66,12 @@ def make_feedback(args: argparse.Namespace) -> Feedback:
 def speed_options(args: argparse.Namespace, fb: Feedback) -> dict[str, Any]:
     """The keyword arguments of ``build`` the options give."""
     if args.engine != "local":  # a Dask cluster: --workers sizes a local one; no cache
-        return {"workers": args.workers, "feedback": fb}
+        return {"workers": args.workers, "feedback": fb, "follow_symlinks": args.follow_symlinks}
     return {
         "workers": args.workers,
         "cache": None if args.no_cache else Path(args.out) / CACHE_DIR,
         "feedback": fb,
+        "follow_symlinks": args.follow_symlinks,
     }
 
 
@@ -100,6 +107,7 @@ def stream_command(args: argparse.Namespace) -> int:
         workers=args.workers,
         cache=None if args.no_cache else Path(args.out) / CACHE_DIR,
         feedback=fb,
+        follow_symlinks=args.follow_symlinks,
     )
     verbose_summary(fb)
     if not args.quiet:

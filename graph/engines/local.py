@@ -82,6 +82,8 @@ def _read_raw(source: Source) -> bytes | None:
 
     Plain ``os`` calls: a file object costs several times the read itself here.
     """
+    if source.code:  # not to be read (a link out of the input, a folder that cannot be listed): process_file says so
+        return None
     try:  # O_NONBLOCK: a FIFO must not make the worker wait for a writer
         fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -413,6 +415,7 @@ def read_corpus(
     workers: int | None = None,
     cache: str | os.PathLike[str] | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
 ) -> Corpus:
     """Read every article file under ``paths`` and merge what they say.
 
@@ -420,7 +423,8 @@ def read_corpus(
     ``workers`` is the number of processes that parse (default: one per core
     for large corpora), ``cache`` a folder for the build cache (default: none),
     ``feedback`` a :class:`graph.util.progress.Feedback` for progress, stage times
-    and counts. None of them changes the result.
+    and counts. None of them changes the result. ``follow_symlinks`` follows
+    symbolic links out of ``paths`` (see :func:`graph.read.sources.find_sources`).
 
     >>> corpus = read_corpus(["seeds"])
     >>> len(corpus.files), corpus.files_rejected
@@ -430,7 +434,7 @@ def read_corpus(
     fb = feedback if feedback is not None else Feedback(level=0)
     with paused_gc():
         with fb.stage("find"):
-            sources = find_sources(paths)
+            sources = find_sources(paths, follow_symlinks)
         with fb.stage("read+parse"):
             # Records are gathered for the merge as they come, while the workers parse on.
             gathering = Gathering(base)

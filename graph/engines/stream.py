@@ -143,6 +143,7 @@ def stream_build(
     workers: int | None = None,
     cache: str | os.PathLike[str] | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
 ) -> StreamResult:
     """Write ``out_dir/graph.nt`` and/or ``graph.nq`` from ``paths`` without holding the corpus.
 
@@ -163,7 +164,7 @@ def stream_build(
     out = Path(out_dir)
     with fb.stage("find"):
         # Met one at a time, in graph-IRI order (the order of the N-Quads graphs): never all held.
-        sources = SourceWalk(paths)
+        sources = SourceWalk(paths, follow_symlinks)
         total = len(sources)
     store = RecordCache(cache) if cache is not None else None
     cache_arg = str(store.folder) if store is not None and store.usable else None

@@ -51,6 +51,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 __all__ = [
+    "remove_tree",
     "CARRY_LIMIT",
     "clean_beside",
     "clean_leftovers",
@@ -162,7 +163,7 @@ def _remove_unlocked(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
             except OSError:
                 continue  # a build is writing it
             if stat.S_ISDIR(os.fstat(fd).st_mode):
-                shutil.rmtree(path, ignore_errors=True)
+                remove_tree(path)
             else:
                 with suppress(FileNotFoundError):
                     path.unlink()
@@ -170,6 +171,42 @@ def _remove_unlocked(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
         finally:
             os.close(fd)
     return removed
+
+
+def remove_tree(path: str | os.PathLike[str]) -> None:
+    """Remove the folder ``path`` and all it holds, however deep (no recursion), as far as it can.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "a" / "b").mkdir(parents=True); _ = (root / "a" / "b" / "c.txt").write_text("x")
+    >>> remove_tree(root / "a"); list(root.iterdir())
+    []
+    """
+    folders: list[str] = []
+    stack = [os.fspath(path)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            with suppress(OSError):
+                os.unlink(folder)  # a file (or a link) where a folder was expected
+            continue
+        folders.append(folder)
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                stack.append(entry.path)
+            else:
+                with suppress(OSError):
+                    os.unlink(entry.path)
+    for folder in reversed(folders):  # every folder after all below it
+        with suppress(OSError):
+            os.rmdir(folder)
 
 
 def _exchange(a: Path, b: Path) -> None:
@@ -212,9 +249,9 @@ def switch_folder(new: str | os.PathLike[str], target: str | os.PathLike[str]) -
         aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
         os.replace(target, aside / "old")
         os.rename(new, target)
-        shutil.rmtree(aside, ignore_errors=True)
+        remove_tree(aside)
         return
-    shutil.rmtree(new, ignore_errors=True)  # what was the target
+    remove_tree(new)  # what was the target
 
 
 class _TooMuch(Exception):
@@ -308,7 +345,7 @@ def folder_beside(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield folder
     finally:
         os.close(fd)
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
 
 
 @contextmanager
@@ -349,7 +386,7 @@ def publishing(out: str | os.PathLike[str], note: Callable[[str], None] | None =
         finally:
             os.close(fd)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
 
 
 def _switch(folder: Path, out: Path, written: set[str]) -> str | None:
