@@ -1,5 +1,6 @@
-"""Tested like an adversary would (issue 6): hostile files, hostile text in every format, generated documents, a fuzz
-target for the front-matter reader, and a build killed while it writes.
+"""Tested like an adversary would (issues 6 and 17): hostile files, hostile text in every format, generated
+documents, fuzz targets for the front-matter and JSON page readers (arbitrary bytes, YAML-ish and JSON-ish text: never
+a traceback, never a hang, every rejected file named, every good file kept), and builds killed at any moment.
 
 Every export format registered in ``graph.formats.FORMATS`` is checked: RDF formats are parsed back (rdflib, and
 Oxigraph and rapper where they read the syntax) and must give the graph that was built; the HTML page's embedded data
@@ -8,6 +9,7 @@ must decode to every node, with the hostile text unable to close its script.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import json
@@ -519,6 +521,191 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
         else:
             b[at:at] = bytes(rng.randrange(32, 127) for _ in range(rng.randint(1, 8)))
     return bytes(b)
+
+
+class _Hang(Exception):
+    """An input that kept a reader busy far longer than any file may."""
+
+
+@contextlib.contextmanager
+def _no_hang(seconds: int = 20):
+    """Fail (rather than wait forever) when the block runs past ``seconds``: a guard against hangs, not a timing."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Hang(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _check_records(name: str, data: bytes) -> None:
+    """Reading and extracting ``data`` as the file ``name`` never raise, never hang, and say why they refuse."""
+    with _no_hang():
+        doc = parse_document(data, name)
+        records = extract(doc)
+    assert isinstance(doc, Document) and doc.source == name
+    errors = [d for d in doc.diagnostics if d.severity == "error"]
+    assert len(errors) <= 1 and all(d.source == name for d in doc.diagnostics)
+    if doc.kind == "skipped":
+        assert doc.data is None and doc.reason and not errors
+    else:
+        assert (doc.data is None) == bool(errors)
+    if records.kind not in ("page", "skipped") and records.rejected:
+        assert [d for d in records.diagnostics if d.severity == "error"], "a rejected file says why"
+    for d in records.diagnostics:
+        str(d).encode("utf-8")
+    for a in records.articles:
+        for text in (a.title, a.excerpt, a.url):
+            if text is not None:
+                text.encode("utf-8")
+
+
+# YAML-ish text: the pieces of YAML that parsers trip on, strung into lines with indentation.
+_YAML_PIECES = [
+    "key: value",
+    "- item",
+    "? complex",
+    ": mapped",
+    "&anchor ",
+    "*anchor",
+    "<<: *anchor",
+    "!!str ",
+    "!!python/name:os.system ",
+    "!local ",
+    "|",
+    ">-",
+    "'single ''quoted'''",
+    '"double \\" \\u00e9 \\ud800 \\x00"',
+    "[a, [b, {c: d}]]",
+    "{x: 1, y: [2]}",
+    "# comment",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "\t",
+    "webUrl: https://a.example/x",
+    "title: T",
+    "topics: [AI]",
+    "provider: {domain: a.example}",
+    "publishedDateTime: 2021-12-15T08:27:00Z",
+    "ü: é",
+    "😀",
+    "null",
+    "~",
+    "-1e400",
+    "0x_1",
+    ".nan",
+    "2001-02-30",
+    "9" * 40,
+    "a: b: c",
+    ":",
+    "-",
+    "- - - x",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "'",
+    '"',
+    "\r",
+]
+_yamlish = st.lists(
+    st.tuples(st.integers(0, 6), st.lists(st.sampled_from(_YAML_PIECES), min_size=1, max_size=3)),
+    max_size=12,
+).map(lambda lines: "\n".join(" " * indent + " ".join(parts) for indent, parts in lines))
+
+
+def _mutated(text: str, cut: int, flip: int) -> bytes:
+    """``text`` as UTF-8, cut short at ``cut`` (when less than its length), the byte at ``flip`` changed (if >= 0)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if 0 < cut < len(raw):
+        raw = raw[:cut]
+    if raw and flip >= 0:
+        b = bytearray(raw)
+        b[flip % len(b)] ^= 0x5A
+        raw = bytes(b)
+    return raw
+
+
+_json_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(), _text),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
+    max_leaves=8,
+)
+_json_page = st.fixed_dictionaries(
+    {"value": st.lists(st.one_of(_article, _json_value), max_size=3)},
+    optional={"page": st.integers(0, 9), "nextPage": st.one_of(st.none(), _url)},
+)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_yamlish, cut=st.integers(-1, 400), flip=st.integers(-1, 400), wrapped=st.booleans())
+def test_fuzz_front_matter_with_yaml_ish_text(text: str, cut: int, flip: int, wrapped: bool):
+    raw = _mutated(f"---\n{text}\n---\n" if wrapped else text, cut, flip if flip % 3 == 0 else -1)
+    _check_records("fuzz.md", raw)
+    _check_records("_data/fuzz.yml", raw)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        _json_page.map(lambda page: json.dumps(page, default=str, ensure_ascii=False)),
+        _json_value.map(lambda value: json.dumps(value, default=str)),
+    ),
+    cut=st.integers(-1, 600),
+    flip=st.integers(-1, 600),
+)
+def test_fuzz_the_json_page_reader(data: bytes | str, cut: int, flip: int):
+    raw = data if isinstance(data, bytes) else _mutated(data, cut, flip if flip % 3 == 0 else -1)
+    _check_records("api/page-1.json", raw)
+
+
+_good = st.tuples(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20), st.integers(0, 31))
+_junk = st.one_of(
+    st.binary(max_size=200).map(lambda b: (".md", b)),
+    _yamlish.map(lambda t: (".md", f"---\n{t}\n---\n".encode("utf-8", "surrogatepass"))),
+    _json_page.map(lambda p: (".json", json.dumps(p, default=str).encode())),
+    st.binary(max_size=200).map(lambda b: (".json", b)),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(good=st.lists(_good, min_size=1, max_size=3), junk=st.lists(_junk, max_size=4))
+def test_a_build_over_fuzzed_files_names_every_rejected_file_and_keeps_every_good_one(good, junk):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        names = []
+        for i, (title, style) in enumerate(good):
+            name = f"good-{i}.md"
+            (folder / name).write_bytes(_render({"webUrl": f"https://good.example/{i}", "title": title}, style))
+            names.append(name)
+        for i, (suffix, raw) in enumerate(junk):
+            name = f"junk-{i}{suffix}"
+            (folder / name).write_bytes(raw)
+            names.append(name)
+        with _no_hang(60):
+            kg = graph.build([folder])
+        report = {f.file: f for f in kg.report.files}
+        assert sorted(report) == sorted(names)  # every file is named, whatever became of it
+        for entry in report.values():
+            if entry.outcome == "rejected":
+                assert entry.errors and all(d.source == entry.file for d in entry.errors), entry
+        urls = {a.url for a in kg.corpus.articles.values() if not a.stub}
+        for i in range(len(good)):
+            assert report[f"good-{i}.md"].outcome in ("kept", "warned", "merged")
+            assert f"https://good.example/{i}" in urls
 
 
 def test_fuzz_front_matter_for_a_bounded_time(samples: Path):
