@@ -33,3 +33,15 @@ def write_article(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def generated_corpus(out: Path, n: int = 600, seed: int = 3) -> Path:
+    """``n`` articles from ``gen_corpus.py`` (several chunks, so two workers both work) plus the seeds, in ``out``."""
+    import shutil
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", str(n), "--out", str(out), "--seed", str(seed)], check=True)
+    for path in SEEDS.iterdir():
+        shutil.copy(path, out / path.name)
+    return out

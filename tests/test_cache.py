@@ -14,14 +14,11 @@ import errno
 import io
 import os
 import pickle
-import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import GEN_CORPUS, SEEDS
+from conftest import SEEDS, generated_corpus
 
 import graph
 from graph.cli.main import main
@@ -35,11 +32,7 @@ from graph.util.progress import Feedback
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """600 generated articles and the seeds: several chunks, so two workers both read the cache."""
-    out = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", "600", "--out", str(out), "--seed", "5"], check=True)
-    for path in SEEDS.iterdir():
-        shutil.copy(path, out / path.name)
-    return out
+    return generated_corpus(tmp_path_factory.mktemp("corpus"), 600, seed=5)
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import GEN_CORPUS, SEEDS, write_article
+from conftest import SEEDS, generated_corpus, write_article
 
 import graph
 from graph.engines.local import process_file, process_files, read_corpus, worker_count
@@ -24,10 +22,7 @@ FORMATS = ("ttl", "nt", "nq")
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """600 generated articles (several chunks, so both workers work) plus the seeds and two bad files."""
-    out = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", "600", "--out", str(out), "--seed", "3"], check=True)
-    for path in SEEDS.iterdir():
-        shutil.copy(path, out / path.name)
+    out = generated_corpus(tmp_path_factory.mktemp("corpus"), 600, seed=3)
     write_article(out, "zz-broken.md", "---\ntitle: [unclosed\n---\n")
     write_article(out, "zz-no-url.md", "---\ntitle: No URL\n---\n")
     return out
