@@ -118,6 +118,17 @@ def test_an_output_folder_that_is_a_file_is_refused(tmp_path: Path):
     assert out.read_text() == "a file of someone's"
 
 
+def test_an_output_folder_that_is_a_file_stops_the_command_before_any_work(tmp_path: Path, capsys):
+    from graph.cli.main import main
+
+    out = tmp_path / "out"
+    out.write_text("a file of someone's")
+    for stream in ([], ["--stream"]):
+        assert main(["build", "seeds", "--out", str(out), *stream]) == 2
+        assert capsys.readouterr().err == f"newsgraph: error: {out}: exists and is not a folder\n"
+    assert out.read_text() == "a file of someone's" and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 def test_write_atomic_removes_what_killed_writes_left_beside_the_file(tmp_path: Path):
     page = tmp_path / "page.html"
     (tmp_path / ".page.html.abcd1234.tmp").write_text("half a page")

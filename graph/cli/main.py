@@ -23,7 +23,7 @@ from graph.kg import DEFAULT_FORMATS, build, counts_text, write_exports
 from graph.read.identity import DEFAULT_BASE
 from graph.store.embedded import check_store_target, write_store
 from graph.util.procs import paused_gc
-from graph.util.publish import publishing
+from graph.util.publish import check_out_folder, publishing
 
 __all__ = ["main"]
 
@@ -92,6 +92,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _build_graph(args: argparse.Namespace) -> int:
     fb = make_feedback(args)
+    check_out_folder(args.out)  # before anything is read: never a build thrown away at the end
     if args.store:
         check_store_target(args.store)  # before anything is read or written: never a store refused after the exports
     kg = build(args.paths, base=args.base, drop=args.drop, **_engine(args), **speed_options(args, fb))

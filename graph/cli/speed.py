@@ -10,6 +10,7 @@ from typing import Any
 from graph.engines.stream import STREAM_FORMATS, stream_build
 from graph.kg import DEFAULT_FORMATS
 from graph.util.progress import NORMAL, QUIET, VERBOSE, Feedback
+from graph.util.publish import check_out_folder
 
 __all__ = ["add_speed_options", "make_feedback", "speed_options", "stream_command", "verbose_summary"]
 
@@ -86,6 +87,7 @@ def verbose_summary(fb: Feedback) -> None:
 def stream_command(args: argparse.Namespace) -> int:
     """``newsgraph build --stream``."""
     fb = make_feedback(args)
+    check_out_folder(args.out)
     formats = ["nt"] if args.format == list(DEFAULT_FORMATS) else args.format
     if args.store or args.strict:
         raise ValueError(f"--stream cannot be used with {'--store' if args.store else '--strict'}")

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import re
 import shutil
@@ -50,13 +49,19 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not a POSIX system: temporary files are not locked
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
-    "remove_tree",
     "CARRY_LIMIT",
+    "check_out_folder",
     "clean_beside",
     "clean_leftovers",
     "folder_beside",
     "publishing",
+    "remove_tree",
     "switch_folder",
     "write_atomic",
 ]
@@ -89,7 +94,7 @@ def write_atomic(path: str | os.PathLike[str], chunks: Iterable[str]) -> None:
     clean_beside(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # in use: no cleanup removes it
+        _lock(fd)  # in use: no cleanup removes it
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             for chunk in chunks:
                 out.write(chunk)
@@ -99,6 +104,26 @@ def write_atomic(path: str | os.PathLike[str], chunks: Iterable[str]) -> None:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _lock(fd: int) -> None:
+    """Lock an open file or folder for this process (``OSError`` if another holds it)."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def check_out_folder(out: str | os.PathLike[str]) -> Path:
+    """Check, before a build does any work, that ``out`` can be its output folder (``ValueError`` if not).
+
+    >>> check_out_folder("README.md")
+    Traceback (most recent call last):
+    ...
+    ValueError: README.md: exists and is not a folder
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{path}: exists and is not a folder")
+    return path
 
 
 def _umask() -> int:
@@ -159,7 +184,7 @@ def _remove_unlocked(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
             continue
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _lock(fd)
             except OSError:
                 continue  # a build is writing it
             if stat.S_ISDIR(os.fstat(fd).st_mode):
@@ -317,7 +342,7 @@ def _move_in(folder: Path, out: Path, names: Iterable[str]) -> None:
 def _locked_folder(prefix: str, where: Path, suffix: str = "") -> tuple[Path, int]:
     folder = Path(tempfile.mkdtemp(prefix=prefix, suffix=suffix, dir=where))
     fd = os.open(folder, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # in use: no cleanup removes it
+    _lock(fd)  # in use: no cleanup removes it
     return folder, fd
 
 
@@ -357,9 +382,7 @@ def publishing(out: str | os.PathLike[str], note: Callable[[str], None] | None =
     cannot be published in one step (and why). Leftovers of killed builds are
     removed first (:func:`clean_leftovers`).
     """
-    given = Path(out)
-    if given.exists() and not given.is_dir():
-        raise ValueError(f"{given}: exists and is not a folder")
+    given = check_out_folder(out)
     real = Path(os.path.realpath(given))  # a link to a folder stays a link: its target is published
     real.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(real)
