@@ -261,6 +261,28 @@ def test_a_cache_path_that_is_a_file_builds_without_the_cache(tmp_path: Path):
     assert len(said) == 1 and "cannot be written (File exists)" in said[0]
 
 
+def test_a_cache_folder_or_file_that_is_a_link_is_never_written_through(tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("not the cache's")
+    cache = tmp_path / "cache"
+    cache.symlink_to(elsewhere)
+    nt, said, counts = build([SEEDS], cache, tmp_path)
+    assert said == [
+        f"newsgraph: warning: the build cache {cache} cannot be written (a symbolic link to {elsewhere}, "
+        "not a folder); the build goes on without it"
+    ]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["precious.txt"]
+    other = tmp_path / "other-cache"
+    other.mkdir()
+    (other / CACHE_FILE).symlink_to(elsewhere / "precious.txt")
+    nt, said, counts = build([SEEDS], other, tmp_path)
+    assert said == [
+        f"newsgraph: warning: the build cache {other} was a symbolic link, not a file; emptied and laid out afresh"
+    ]
+    assert (elsewhere / "precious.txt").read_text() == "not the cache's" and not (other / CACHE_FILE).is_symlink()
+
+
 def test_the_command_line_says_a_damaged_cache_once_and_never_a_traceback(tmp_path: Path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(SEEDS), "--out", str(out), "--format", "nt", "-q"]) == 0

@@ -155,6 +155,8 @@ class RecordCache:
 
     def _prepare_folder(self) -> None:
         """Make the folder, check that it can be written (by writing), and tag it."""
+        if self.folder.is_symlink():  # planted: entries would be written wherever it points
+            raise OSError(f"a symbolic link to {os.readlink(self.folder)[:200]}, not a folder")
         self.folder.mkdir(parents=True, exist_ok=True)
         probe = self.folder / f".probe-{os.getpid()}"
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -172,7 +174,7 @@ class RecordCache:
 
     def _open_checked(self) -> sqlite3.Connection:
         """The database, checked to be one this version laid out; anything else is replaced by an empty one."""
-        problem = _truncated(self.path)
+        problem = "was a symbolic link, not a file" if self.path.is_symlink() else _truncated(self.path)
         if problem is None:
             try:
                 db = self._connect()
