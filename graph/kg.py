@@ -31,10 +31,11 @@ from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
 from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
+from graph.util.publish import publishing
 from graph.view.inline import InlinePage
 from graph.view.inline import show as _show_inline
 
-__all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "counts_text", "load", "open_graph"]
+__all__ = ["DEFAULT_FORMATS", "KnowledgeGraph", "build", "counts_text", "load", "open_graph", "write_exports"]
 
 #: What ``kg.write`` and ``newsgraph build`` write when no formats are named.
 DEFAULT_FORMATS = ("ttl", "html")
@@ -93,6 +94,9 @@ class KnowledgeGraph(Queries):
     def write(self, out_dir: str | os.PathLike[str], formats: str | Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
         """Write ``out_dir/graph.<format>`` for each format (one name or many); return the paths written.
 
+        The files are published together: until every one is complete, the
+        folder holds the files it held before (see the README, "Bad input").
+
         >>> import tempfile
         >>> [p.name for p in build(["seeds"]).write(tempfile.mkdtemp())]
         ['graph.ttl', 'graph.html']
@@ -101,11 +105,8 @@ class KnowledgeGraph(Queries):
         """
         wanted = names(formats)
         out = Path(out_dir)
-        with paused_gc():  # millions of short-lived tuples, no cycles
-            together = write_together(self, out, wanted)  # Turtle and/or N-Triples, in one pass
-            for name in wanted:
-                if name not in together:
-                    FORMATS[name].write(self, out / FORMATS[name].filename)
+        with publishing(out) as folder:
+            write_exports(self, folder, wanted)
         return [out / FORMATS[name].filename for name in wanted]
 
     def show(self, height: int = 640, **selectors: Unpack[Selectors]) -> InlinePage:
@@ -126,6 +127,23 @@ class KnowledgeGraph(Queries):
     def _repr_html_(self) -> str:
         """The summary Jupyter shows: counts, date span, the top five providers and topics."""
         return summary_html(self.stats(top=5))
+
+
+def write_exports(kg: KnowledgeGraph, folder: Path, formats: Sequence[str]) -> list[str]:
+    """Write ``folder/graph.<format>`` for each of ``formats`` (checked names) as they are: no publishing step.
+
+    A build writes into the folder :func:`graph.util.publish.publishing` gives, then publishes them all at once.
+
+    >>> import tempfile
+    >>> write_exports(build(["seeds"]), Path(tempfile.mkdtemp()), ["nt", "ttl"])
+    ['nt', 'ttl']
+    """
+    with paused_gc():  # millions of short-lived tuples, no cycles
+        together = write_together(kg, folder, formats)  # Turtle and/or N-Triples, in one pass
+        for name in formats:
+            if name not in together:
+                FORMATS[name].write(kg, folder / FORMATS[name].filename)
+    return list(formats)
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
@@ -150,6 +168,7 @@ def build(
     workers: int | None = None,
     cache: str | os.PathLike[str] | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
 ) -> KnowledgeGraph:
     """Build the knowledge graph of every article file under ``paths``.
 
@@ -168,6 +187,8 @@ def build(
     with ``engine="dask"`` and no ``scheduler``, the local cluster's size),
     ``cache`` (a build-cache folder: unchanged files are not parsed again) and
     ``feedback`` (progress, stage times, counts) change how fast, never what.
+    A symbolic link that points out of ``paths`` is named in ``kg.report``
+    (skipped) and not followed, unless ``follow_symlinks=True``.
 
     >>> kg = build(["seeds"])
     >>> sorted(kind for _, kind in kg.nx.nodes(data="kind")).count("topic")
@@ -181,12 +202,24 @@ def build(
         from graph.engines.dask import read_corpus as read_on_dask  # the optional extra, imported only when asked for
 
         kg = KnowledgeGraph(
-            read_on_dask(paths, base, drop=drop, scheduler=scheduler, workers=workers, feedback=feedback)
+            read_on_dask(
+                paths,
+                base,
+                drop=drop,
+                scheduler=scheduler,
+                workers=workers,
+                feedback=feedback,
+                follow_symlinks=follow_symlinks,
+            )
         )
     elif engine != "local":
         raise ValueError(f"unknown engine {engine!r}; choose from dask, local")
     else:
-        kg = KnowledgeGraph(read_corpus(paths, base, drop=drop, workers=workers, cache=cache, feedback=feedback))
+        kg = KnowledgeGraph(
+            read_corpus(
+                paths, base, drop=drop, workers=workers, cache=cache, feedback=feedback, follow_symlinks=follow_symlinks
+            )
+        )
     if strict and kg.report.rejected:
         raise RejectedFilesError(kg.report)
     return kg

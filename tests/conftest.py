@@ -37,6 +37,18 @@ def write_article(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def generated_corpus(out: Path, n: int = 600, seed: int = 3) -> Path:
+    """``n`` articles from ``gen_corpus.py`` (several chunks, so two workers both work) plus the seeds, in ``out``."""
+    import shutil
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", str(n), "--out", str(out), "--seed", str(seed)], check=True)
+    for path in SEEDS.iterdir():
+        shutil.copy(path, out / path.name)
+    return out
+
+
 # -- real triple stores (tests/stores.py): each started once per session, shared by push, sync and query tests ----
 
 

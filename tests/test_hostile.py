@@ -1,5 +1,6 @@
-"""Tested like an adversary would (issue 6): hostile files, hostile text in every format, generated documents, a fuzz
-target for the front-matter reader, and a build killed while it writes.
+"""Tested like an adversary would (issues 6 and 17): hostile files, hostile text in every format, generated
+documents, fuzz targets for the front-matter and JSON page readers (arbitrary bytes, YAML-ish and JSON-ish text: never
+a traceback, never a hang, every rejected file named, every good file kept), and builds killed at any moment.
 
 Every export format registered in ``graph.formats.FORMATS`` is checked: RDF formats are parsed back (rdflib, and
 Oxigraph and rapper where they read the syntax) and must give the graph that was built; the HTML page's embedded data
@@ -8,6 +9,7 @@ must decode to every node, with the hostile text unable to close its script.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import json
@@ -527,6 +529,191 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
     return bytes(b)
 
 
+class _Hang(Exception):
+    """An input that kept a reader busy far longer than any file may."""
+
+
+@contextlib.contextmanager
+def _no_hang(seconds: int = 20):
+    """Fail (rather than wait forever) when the block runs past ``seconds``: a guard against hangs, not a timing."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Hang(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _check_records(name: str, data: bytes) -> None:
+    """Reading and extracting ``data`` as the file ``name`` never raise, never hang, and say why they refuse."""
+    with _no_hang():
+        doc = parse_document(data, name)
+        records = extract(doc)
+    assert isinstance(doc, Document) and doc.source == name
+    errors = [d for d in doc.diagnostics if d.severity == "error"]
+    assert len(errors) <= 1 and all(d.source == name for d in doc.diagnostics)
+    if doc.kind == "skipped":
+        assert doc.data is None and doc.reason and not errors
+    else:
+        assert (doc.data is None) == bool(errors)
+    if records.kind not in ("page", "skipped") and records.rejected:
+        assert [d for d in records.diagnostics if d.severity == "error"], "a rejected file says why"
+    for d in records.diagnostics:
+        str(d).encode("utf-8")
+    for a in records.articles:
+        for text in (a.title, a.excerpt, a.url):
+            if text is not None:
+                text.encode("utf-8")
+
+
+# YAML-ish text: the pieces of YAML that parsers trip on, strung into lines with indentation.
+_YAML_PIECES = [
+    "key: value",
+    "- item",
+    "? complex",
+    ": mapped",
+    "&anchor ",
+    "*anchor",
+    "<<: *anchor",
+    "!!str ",
+    "!!python/name:os.system ",
+    "!local ",
+    "|",
+    ">-",
+    "'single ''quoted'''",
+    '"double \\" \\u00e9 \\ud800 \\x00"',
+    "[a, [b, {c: d}]]",
+    "{x: 1, y: [2]}",
+    "# comment",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "\t",
+    "webUrl: https://a.example/x",
+    "title: T",
+    "topics: [AI]",
+    "provider: {domain: a.example}",
+    "publishedDateTime: 2021-12-15T08:27:00Z",
+    "ü: é",
+    "😀",
+    "null",
+    "~",
+    "-1e400",
+    "0x_1",
+    ".nan",
+    "2001-02-30",
+    "9" * 40,
+    "a: b: c",
+    ":",
+    "-",
+    "- - - x",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "'",
+    '"',
+    "\r",
+]
+_yamlish = st.lists(
+    st.tuples(st.integers(0, 6), st.lists(st.sampled_from(_YAML_PIECES), min_size=1, max_size=3)),
+    max_size=12,
+).map(lambda lines: "\n".join(" " * indent + " ".join(parts) for indent, parts in lines))
+
+
+def _mutated(text: str, cut: int, flip: int) -> bytes:
+    """``text`` as UTF-8, cut short at ``cut`` (when less than its length), the byte at ``flip`` changed (if >= 0)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if 0 < cut < len(raw):
+        raw = raw[:cut]
+    if raw and flip >= 0:
+        b = bytearray(raw)
+        b[flip % len(b)] ^= 0x5A
+        raw = bytes(b)
+    return raw
+
+
+_json_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(), _text),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
+    max_leaves=8,
+)
+_json_page = st.fixed_dictionaries(
+    {"value": st.lists(st.one_of(_article, _json_value), max_size=3)},
+    optional={"page": st.integers(0, 9), "nextPage": st.one_of(st.none(), _url)},
+)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_yamlish, cut=st.integers(-1, 400), flip=st.integers(-1, 400), wrapped=st.booleans())
+def test_fuzz_front_matter_with_yaml_ish_text(text: str, cut: int, flip: int, wrapped: bool):
+    raw = _mutated(f"---\n{text}\n---\n" if wrapped else text, cut, flip if flip % 3 == 0 else -1)
+    _check_records("fuzz.md", raw)
+    _check_records("_data/fuzz.yml", raw)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        _json_page.map(lambda page: json.dumps(page, default=str, ensure_ascii=False)),
+        _json_value.map(lambda value: json.dumps(value, default=str)),
+    ),
+    cut=st.integers(-1, 600),
+    flip=st.integers(-1, 600),
+)
+def test_fuzz_the_json_page_reader(data: bytes | str, cut: int, flip: int):
+    raw = data if isinstance(data, bytes) else _mutated(data, cut, flip if flip % 3 == 0 else -1)
+    _check_records("api/page-1.json", raw)
+
+
+_good = st.tuples(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20), st.integers(0, 31))
+_junk = st.one_of(
+    st.binary(max_size=200).map(lambda b: (".md", b)),
+    _yamlish.map(lambda t: (".md", f"---\n{t}\n---\n".encode("utf-8", "surrogatepass"))),
+    _json_page.map(lambda p: (".json", json.dumps(p, default=str).encode())),
+    st.binary(max_size=200).map(lambda b: (".json", b)),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(good=st.lists(_good, min_size=1, max_size=3), junk=st.lists(_junk, max_size=4))
+def test_a_build_over_fuzzed_files_names_every_rejected_file_and_keeps_every_good_one(good, junk):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        names = []
+        for i, (title, style) in enumerate(good):
+            name = f"good-{i}.md"
+            (folder / name).write_bytes(_render({"webUrl": f"https://good.example/{i}", "title": title}, style))
+            names.append(name)
+        for i, (suffix, raw) in enumerate(junk):
+            name = f"junk-{i}{suffix}"
+            (folder / name).write_bytes(raw)
+            names.append(name)
+        with _no_hang(60):
+            kg = graph.build([folder])
+        report = {f.file: f for f in kg.report.files}
+        assert sorted(report) == sorted(names)  # every file is named, whatever became of it
+        for entry in report.values():
+            if entry.outcome == "rejected":
+                assert entry.errors and all(d.source == entry.file for d in entry.errors), entry
+        urls = {a.url for a in kg.corpus.articles.values() if not a.stub}
+        for i in range(len(good)):
+            assert report[f"good-{i}.md"].outcome in ("kept", "warned", "merged")
+            assert f"https://good.example/{i}" in urls
+
+
 def test_fuzz_front_matter_for_a_bounded_time(samples: Path):
     """Mutations of real files, for NEWSGRAPH_FUZZ_SECONDS (default 3) seconds; a failure prints its input."""
     seconds = float(os.environ.get("NEWSGRAPH_FUZZ_SECONDS", "3"))
@@ -549,51 +736,126 @@ def test_fuzz_front_matter_for_a_bounded_time(samples: Path):
 # -- nothing half-written --------------------------------------------------------------------------------------
 
 
-def _kill_while_writing(proc: subprocess.Popen[bytes], out: Path, pattern: str) -> int | None:
-    """SIGKILL ``proc`` as soon as its temporary export exists (the write has begun); its size then, if seen."""
+def _files(out: Path) -> dict[str, bytes]:
+    """Every file under ``out`` but the build cache's, by relative path, with its bytes."""
+    found = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if path.is_file() and rel.parts[0] != ".cache":
+            found[rel.as_posix()] = path.read_bytes()
+    return found
+
+
+def _leftovers(out: Path) -> list[str]:
+    """What builds left beside ``out`` and inside it that is neither an export nor the cache nor the user's."""
+    beside = [p.name for p in out.parent.iterdir() if p.name != out.name and p.name.startswith(f".{out.name}")]
+    inside = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".cache"]
+    return beside + inside
+
+
+def _run_build(corpus: Path, out: Path, names: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out), "--format", ",".join(names), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _writing_began(proc: subprocess.Popen[bytes], out: Path) -> float:
+    """Wait until the build ``proc`` begins to write (its folder of the new set appears beside ``out``)."""
     deadline = time.monotonic() + 120
-    try:
-        while proc.poll() is None and time.monotonic() < deadline:
-            for tmp in out.glob(pattern):
-                proc.send_signal(signal.SIGKILL)  # at once: a slow poll on a busy machine must not miss the write
-                try:
-                    return tmp.stat().st_size
-                except FileNotFoundError:
-                    return 0
-            time.sleep(0.001)
-        return None
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    while not list(out.parent.glob(f".{out.name}.publish-*")) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    return time.monotonic()
 
 
-def test_a_build_killed_while_writing_leaves_the_previous_exports_intact(tmp_path: Path):
+def test_a_build_killed_at_any_moment_leaves_the_old_set_or_the_new_set(tmp_path: Path):
+    """kill -9 at many moments of a real build: the folder is always exactly the previous set of files or exactly
+    the new one (bytes compared), the user's own file stays, and the next build removes what the killed one left."""
     corpus = tmp_path / "corpus"
     subprocess.run(
-        [sys.executable, str(GEN_CORPUS), "--n", "600", "--out", str(corpus)], check=True, capture_output=True
+        [sys.executable, str(GEN_CORPUS), "--n", "300", "--out", str(corpus)], check=True, capture_output=True
     )
+    out = tmp_path / "work" / "out"
+    out.mkdir(parents=True)
+    (out / "mine.txt").write_text("the user's own notes, never touched\n")
+    names = ["ttl", "nt", "nq", "html"]
+    assert main(["build", str(corpus), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    new = _files(out)
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    old = _files(out)
+    assert set(old) == set(new) == {"mine.txt", "report.json", *(f"graph.{n}" for n in names)}
+    assert all(old[name] != new[name] for name in old if name != "mine.txt")
+    # Kill at moments after the start (reading, merging) and at moments after the writing began (when the
+    # folder of the new set appears beside the output folder), spread over the time writing takes.
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    proc = _run_build(corpus, out, names)
+    began = _writing_began(proc, out)
+    assert proc.wait() == 0
+    span = time.monotonic() - began
+    assert _files(out) == new and not _leftovers(out)
+    moments = [("start", t) for t in (0.1, 0.6)]
+    moments += [("writing", span * f) for f in (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 1.0)]
+    seen = {"old": 0, "new": 0, "killed while writing": 0}
+    for after, delay in moments:
+        assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+        assert _files(out) == old and not _leftovers(out)  # this build removed what the last killed one left
+        proc = _run_build(corpus, out, names)
+        if after == "writing":
+            _writing_began(proc, out)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = _files(out)
+        assert now in (old, new), f"killed {delay:.3f} s after its {after}: a mix of old and new files"
+        seen["old" if now == old else "new"] += 1
+        seen["killed while writing"] += bool(_leftovers(out))
+    print("kills:", seen, "writing took", round(span, 3))
+    assert seen["old"] >= 1 and seen["killed while writing"] >= 1, seen
+    assert main(["build", str(corpus), "--out", str(out), "--format", ",".join(names), "-q"]) == 0
+    assert _files(out) == new and not _leftovers(out)
+
+
+def test_a_failed_write_leaves_the_previous_exports_and_nothing_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     out = tmp_path / "out"
-    names = [n for n in ("ttl", "nt", "nq", "trig", "jsonld") if n in formats.FORMATS]
-    assert main(["build", str(SEEDS), "--out", str(out), "--format", ",".join(names)]) == 0
-    before = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
-    assert "graph.ttl" in before and "report.json" in before
-    with (tmp_path / "stderr.txt").open("w") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "graph", "build", str(corpus), "--out", str(out), "--format", ",".join(names)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            preexec_fn=lambda: os.nice(10),  # so that this test, polling, is not starved on a busy machine
-        )
-        partial = _kill_while_writing(proc, out, ".graph.*.tmp")
-    assert partial is not None, (
-        f"the build ended ({proc.returncode}) before it could be killed while writing its exports: "
-        f"{(tmp_path / 'stderr.txt').read_text()[-2000:]} {sorted(p.name for p in out.iterdir())}"
-    )
-    assert proc.returncode == -signal.SIGKILL
-    for name, data in before.items():  # every previous export intact, none truncated
-        assert (out / name).read_bytes() == data, f"{name} changed"
-    store = pyoxigraph.Store()
-    store.load(path=str(out / "graph.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
-    assert len(store) == len(graph.build([SEEDS]).rdf)
+    graph.build([SEEDS]).write(out, ["ttl", "nt", "jsonld"])
+    before = _files(out)
+    module = importlib.import_module(formats.FORMATS["jsonld"].module)
+
+    def failing(source: Any, path: Path) -> None:
+        path.write_text("half of it")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, "write", failing)
+    with pytest.raises(OSError, match="No space left"):
+        graph.build([SEEDS]).write(out, ["ttl", "nt", "jsonld"])
+    assert _files(out) == before and not _leftovers(out)
+
+
+def test_leftovers_of_killed_builds_are_removed_but_not_those_of_a_running_one(tmp_path: Path):
+    import fcntl
+
+    out = tmp_path / "out"
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", "nt", "-q"]) == 0
+    # What killed builds of this and earlier versions left: temporary exports, scratch folders, a whole set.
+    (out / ".graph.ttl.k2j4h5g6.tmp").write_text("half a Turtle file")
+    (out / ".report.json.a1b2c3d4.tmp").write_text("{")
+    (out / ".write-abcd1234").mkdir()
+    (out / ".stream-abcd1234").mkdir()
+    (out.parent / ".out.publish-q1w2e3r4").mkdir()
+    (out.parent / ".out.publish-q1w2e3r4" / "graph.nt").write_text("half")
+    running = out.parent / ".out.publish-runn1ng0"  # another build writing right now: it holds its lock
+    running.mkdir()
+    fd = os.open(running, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    (out / ".my-own-hidden-file").write_text("kept")
+    try:
+        assert main(["build", str(SEEDS), "--out", str(out), "--format", "nt", "-q"]) == 0
+        assert sorted(p.name for p in out.parent.iterdir()) == [".out.publish-runn1ng0", "out"]
+    finally:
+        os.close(fd)
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".my-own-hidden-file", "graph.nt", "report.json"]
+    assert main(["build", str(SEEDS), "--out", str(out), "--format", "nt", "-q"]) == 0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]

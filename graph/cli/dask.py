@@ -33,6 +33,7 @@ def stream_on_dask(args: argparse.Namespace, fb: Feedback) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
         feedback=fb,
+        follow_symlinks=args.follow_symlinks,
     )
     report = make_report(files)
     where = f"{str(args.out).rstrip('/')}/report.json"

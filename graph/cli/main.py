@@ -20,12 +20,13 @@ from graph.cli import rdf as rdf_commands
 from graph.cli import view as view_command
 from graph.cli.speed import add_speed_options, make_feedback, speed_options, stream_command, verbose_summary
 from graph.engines.dask import DaskNotInstalled
-from graph.formats import FORMATS, names, write_atomic
-from graph.kg import DEFAULT_FORMATS, build, counts_text
+from graph.formats import FORMATS, names
+from graph.kg import DEFAULT_FORMATS, build, counts_text, write_exports
 from graph.model.report import EmptyInputError, empty_message
 from graph.read.identity import DEFAULT_BASE
-from graph.store.embedded import write_store
+from graph.store.embedded import check_store_target, write_store
 from graph.util.procs import paused_gc
+from graph.util.publish import check_out_folder, publishing
 
 __all__ = ["main"]
 
@@ -105,6 +106,9 @@ def _build(args: argparse.Namespace) -> int:
 
 def _build_graph(args: argparse.Namespace) -> int:
     fb = make_feedback(args)
+    check_out_folder(args.out)  # before anything is read: never a build thrown away at the end
+    if args.store:
+        check_store_target(args.store)  # before anything is read or written: never a store refused after the exports
     kg = build(
         args.paths,
         base=args.base,
@@ -122,15 +126,20 @@ def _build_graph(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet or kg.report.rejected:
         print(kg.report.summary(where=str(report_path)), file=sys.stderr)
+
+    def note(text: str) -> None:  # said once, when the files cannot be published as one set
+        fb.error(f"newsgraph: note: {text}")
+
     if getattr(args, "strict", False) and kg.report.rejected:
-        write_atomic(report_path, [kg.report.to_json()])
+        with publishing(args.out, note) as folder:
+            (folder / "report.json").write_text(kg.report.to_json(), encoding="utf-8")
         print(f"newsgraph: --strict: {len(kg.report.rejected)} files rejected; exports not written", file=sys.stderr)
         return 1
-    with fb.stage("write"):
-        kg.write(args.out, args.format)
-    if "html" in args.format and (note := view_command.oversize_note(kg.nx.number_of_nodes())):
-        print(f"graph.html: {note}", file=sys.stderr)
-    write_atomic(report_path, [kg.report.to_json()])
+    with fb.stage("write"), publishing(args.out, note) as folder:  # every file at once, or none
+        write_exports(kg, folder, args.format)
+        (folder / "report.json").write_text(kg.report.to_json(), encoding="utf-8")
+    if "html" in args.format and (oversize := view_command.oversize_note(kg.nx.number_of_nodes())):
+        print(f"graph.html: {oversize}", file=sys.stderr)
     if args.store:
         write_store(kg, args.store)
     c = kg.counts()

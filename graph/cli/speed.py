@@ -11,6 +11,7 @@ from graph.engines.stream import STREAM_FORMATS, stream_build
 from graph.kg import DEFAULT_FORMATS
 from graph.read.records import RAW_TEXT
 from graph.util.progress import NORMAL, QUIET, VERBOSE, Feedback
+from graph.util.publish import check_out_folder
 
 __all__ = ["add_speed_options", "make_feedback", "record_options", "speed_options", "stream_command", "verbose_summary"]
 
@@ -47,6 +48,12 @@ def add_speed_options(b: argparse.ArgumentParser) -> None:
         help="for corpora larger than memory: write N-Triples and/or N-Quads a chunk at a time "
         "(no field merge across files, no Turtle or page; see the README)",
     )
+    b.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="follow symbolic links that point out of the PATHs given (default: they are named in the report, "
+        "not followed)",
+    )
     talk = b.add_mutually_exclusive_group()
     talk.add_argument("-q", "--quiet", action="store_true", help="print errors only (no progress, no summary)")
     talk.add_argument("-v", "--verbose", action="store_true", help="also print stage times and counts")
@@ -61,11 +68,12 @@ def make_feedback(args: argparse.Namespace) -> Feedback:
 def speed_options(args: argparse.Namespace, fb: Feedback) -> dict[str, Any]:
     """The keyword arguments of ``build`` the options give."""
     if args.engine != "local":  # a Dask cluster: --workers sizes a local one; no cache
-        return {"workers": args.workers, "feedback": fb}
+        return {"workers": args.workers, "feedback": fb, "follow_symlinks": args.follow_symlinks}
     return {
         "workers": args.workers,
         "cache": None if args.no_cache else Path(args.out) / CACHE_DIR,
         "feedback": fb,
+        "follow_symlinks": args.follow_symlinks,
     }
 
 
@@ -85,6 +93,7 @@ def verbose_summary(fb: Feedback) -> None:
 def stream_command(args: argparse.Namespace) -> int:
     """``newsgraph build --stream``."""
     fb = make_feedback(args)
+    check_out_folder(args.out)
     formats = ["nt"] if args.format == list(DEFAULT_FORMATS) else args.format
     if args.store or args.strict:
         raise ValueError(f"--stream cannot be used with {'--store' if args.store else '--strict'}")
@@ -107,6 +116,7 @@ def stream_command(args: argparse.Namespace) -> int:
         workers=args.workers,
         cache=None if args.no_cache else Path(args.out) / CACHE_DIR,
         feedback=fb,
+        follow_symlinks=args.follow_symlinks,
     )
     verbose_summary(fb)
     if not args.quiet:

@@ -443,6 +443,7 @@ def read_corpus(
     times: dict[str, float] | None = None,
     workers: int | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
 ) -> Corpus:
     """Read and merge every article file under ``paths`` on a Dask cluster: the same corpus as a local build.
 
@@ -454,10 +455,11 @@ def read_corpus(
     if given, receives the seconds spent listing the files (``list``),
     starting a local cluster (``cluster``), until every file was parsed
     (``parse``), then merging (``reduce``) and gathering (``gather``).
+    ``follow_symlinks`` follows symbolic links out of local ``paths`` (see :func:`find_sources`).
     """
     if times is None and feedback is not None:
         times = feedback.times
-    job = _Job(paths, base, drop, files_per_partition, buckets, _progress(progress, feedback), times)
+    job = _Job(paths, base, drop, files_per_partition, buckets, _progress(progress, feedback), times, follow_symlinks)
     if not job.sources:
         return Corpus(base=job.base)
     with _client(client, scheduler, workers) as c:
@@ -478,6 +480,7 @@ def write_parts(
     times: dict[str, float] | None = None,
     workers: int | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
 ) -> tuple[str, Corpus]:
     """``--stream``: the workers write the dataset as N-Quads parts in ``out/graph.nq.d/``, then a manifest.
 
@@ -493,7 +496,7 @@ def write_parts(
     """
     if times is None and feedback is not None:
         times = feedback.times
-    job = _Job(paths, base, drop, files_per_partition, buckets, _progress(progress, feedback), times)
+    job = _Job(paths, base, drop, files_per_partition, buckets, _progress(progress, feedback), times, follow_symlinks)
     target = _target(out)
     fs, folder = target
     with _client(client, scheduler, workers) as c:
@@ -621,6 +624,7 @@ class _Job:
         buckets: int | None,
         progress: Progress | None,
         times: dict[str, float] | None = None,
+        follow_symlinks: bool = False,
     ) -> None:
         self.times = times if times is not None else {}
         self.clock = time.perf_counter()
@@ -634,7 +638,7 @@ class _Job:
                 raise ValueError("inputs must be all local paths or all URLs, not a mix")
             self.fs, self.sources = find_remote_sources(names)
         else:
-            self.sources = find_sources(names)
+            self.sources = find_sources(names, follow_symlinks)  # the walk of a local build: the same policy
         self.lap("list")
         self.files_per_partition = files_per_partition
         self.buckets = buckets

@@ -8,13 +8,16 @@ for large corpora), in chunks, results coming back in file order; with a
 ``cache`` folder the records of a file whose content did not change come from
 the cache instead of being parsed again (:mod:`graph.read.cache`). Neither changes
 the result: the merge sorts and does not depend on the order of files, and a
-cached entry is the pickled result of the same pure function.
+cached entry is the result of the same pure function, as data
+(:mod:`graph.read.codec`), checked when it is read: an entry that does not
+decode is a miss, the file is parsed again, and the build says so once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import stat
 import time
 from collections import deque
@@ -24,7 +27,8 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from graph.model.merge import Corpus, Gathering
-from graph.read.cache import CacheWriter, RecordCache, dump, load, record_key
+from graph.read.cache import CacheWriter, RecordCache, record_key
+from graph.read.codec import PayloadError, decode, encode
 from graph.read.identity import DEFAULT_BASE, check_base
 from graph.read.records import FileRecords, extract
 from graph.read.sources import MAX_FILE_BYTES, Source, find_sources, parse_document, read_document
@@ -33,15 +37,21 @@ from graph.util.progress import Feedback
 
 __all__ = [
     "CHUNK",
+    "HIT",
+    "PICKLED",
+    "UNREADABLE",
     "ChunkResult",
     "WorkerSettings",
     "init_worker",
     "map_chunks",
+    "parse_again",
     "process_chunk",
     "process_file",
     "process_files",
     "read_corpus",
+    "records_of",
     "reset_worker",
+    "say_cache_problems",
     "worker_count",
     "worker_settings",
 ]
@@ -72,6 +82,8 @@ def _read_raw(source: Source) -> bytes | None:
 
     Plain ``os`` calls: a file object costs several times the read itself here.
     """
+    if source.code:  # not to be read (a link out of the input, a folder that cannot be listed): process_file says so
+        return None
     try:  # O_NONBLOCK: a FIFO must not make the worker wait for a writer
         fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -139,26 +151,54 @@ def reset_worker() -> None:
     _SETTINGS.clear()
 
 
-#: What a chunk gives back: per file (cache key or None, pickled records, taken from the cache),
+#: How a file's payload came back from a worker (flags): from the cache (else parsed now); pickled
+#: (records the codec cannot hold, never cached); the cache's database failed to read its entry.
+HIT, PICKLED, UNREADABLE = 1, 2, 4
+
+#: What a chunk gives back: per file (cache key or None, its records as a payload, how: flags above),
 #: and the seconds spent reading, parsing and extracting.
-ChunkResult = tuple[list[tuple[bytes | None, bytes, bool]], tuple[float, float, float]]
+ChunkResult = tuple[list[tuple[bytes | None, bytes, int]], tuple[float, float, float]]
+
+
+def _payload(records: FileRecords) -> tuple[bytes, int]:
+    """Records as a worker sends them back: as the cache stores them, else pickled (never cached)."""
+    payload = encode(records)
+    if payload is None:
+        return pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), PICKLED
+    return payload, 0
+
+
+def records_of(payload: bytes, how: int, source: Source) -> FileRecords:
+    """The records of ``source`` from the payload :func:`process_chunk` sent for it.
+
+    A cached payload that does not decode, or holds another file's records,
+    raises :class:`PayloadError` (the file is then parsed again).
+    """
+    if how & PICKLED:
+        records: FileRecords = pickle.loads(payload)  # noqa: S301 - made by our own worker just now, never stored
+        return records
+    records = decode(payload)
+    if records.source != source.name:
+        raise PayloadError(f"not a records payload of this file (it names {records.source[:80]!r})")
+    return records
 
 
 def process_chunk(chunk: list[Source]) -> ChunkResult:
     """A chunk of files processed in a worker (see :func:`init_worker`).
 
-    Each file's records come back serialised, with the stage times of the chunk.
+    Each file's records come back as a payload, with the stage times of the chunk.
 
     >>> from graph.read.sources import find_sources
     >>> init_worker("https://example.org/id/", frozenset(), None)
     >>> out, times = process_chunk(find_sources(["seeds"]))
     >>> reset_worker()
-    >>> [(key, hit) for key, _, hit in out]
-    [(None, False), (None, False)]
+    >>> sources = find_sources(["seeds"])
+    >>> [(key, how) for key, _, how in out], records_of(out[0][1], out[0][2], sources[0]).source
+    ([(None, 0), (None, 0)], '000_538a4fffcd099543.txt')
     """
     settings = worker_settings()
     base, drop, cache, keys = settings.base, settings.drop, settings.cache, settings.keys
-    out: list[tuple[bytes | None, bytes, bool]] = []
+    out: list[tuple[bytes | None, bytes, int]] = []
     read_s = parse_s = extract_s = 0.0
     clock = time.process_time  # CPU seconds: what the work costs, whatever else runs
     with paused_gc():
@@ -168,16 +208,20 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
             t1 = clock()
             read_s += t1 - t0
             if raw is None:
-                out.append((None, dump(process_file(source, base, drop)), False))
+                out.append((None, *_payload(process_file(source, base, drop))))
                 parse_s += clock() - t1
                 continue
             key = record_key(raw, source.name, base, drop) if keys else None
-            if key is not None:
-                payload = cache.get(key) if cache is not None else None
+            how = 0
+            if key is not None and cache is not None:
+                unreadable = cache.unreadable
+                payload = cache.get(key)
                 if payload is not None:
-                    out.append((key, payload, True))
+                    out.append((key, payload, HIT))
                     read_s += clock() - t1
                     continue
+                if cache.unreadable != unreadable:
+                    how = UNREADABLE
             # The same as process_file(source, base, drop), on the bytes just read.
             document = parse_document(raw, source.name)
             t2 = clock()
@@ -185,7 +229,8 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
             t3 = clock()
             parse_s += t2 - t1
             extract_s += t3 - t2
-            out.append((key, dump(records), False))
+            payload, pickled = _payload(records)
+            out.append((key, payload, how | pickled))
     return out, (read_s, parse_s, extract_s)
 
 
@@ -260,27 +305,44 @@ def process_files(
     fb = feedback if feedback is not None else Feedback(level=0)
     n = len(sources)
     store = RecordCache(cache) if cache is not None else None
-    cache_arg = str(store.folder) if store is not None else None
-    init = (base, drop, cache_arg, store is not None and not store.empty())
+    cache_arg = str(store.folder) if store is not None and store.usable else None
+    init = (base, drop, cache_arg, cache_arg is not None and store is not None and not store.empty())
     # New entries are written by a thread of their own (SQLite lets go of the GIL as it writes),
     # while this one goes on taking the workers' results.
-    writer = CacheWriter(store) if store is not None else None
+    writer = CacheWriter(store) if store is not None and store.usable else None
     chunks = [sources[i : i + CHUNK] for i in range(0, n, CHUNK)]
     new: list[tuple[bytes, bytes]] = []
     used: list[bytes] = []
+    bad = 0
     stage = [0.0, 0.0, 0.0]
     fb.start("reading", n)
     try:
-        for out, times in map_chunks(process_chunk, chunks, worker_count(workers, n), init):
+        results = map_chunks(process_chunk, chunks, worker_count(workers, n), init)
+        for chunk, (out, times) in zip(chunks, results, strict=True):
             for i in range(3):
                 stage[i] += times[i]
-            for key, payload, hit in out:
+            for source, (key, payload, how) in zip(chunk, out, strict=True):
+                if how & UNREADABLE:
+                    bad += 1
+                    if store is not None:
+                        store.damaged = True  # its database failed to read: laid out afresh after this build
+                try:
+                    records = records_of(payload, how, source)
+                except PayloadError:  # a cached entry that is not what this code wrote: a miss, said once
+                    bad += 1
+                    records, entry = parse_again(source, base, drop, key)
+                    if entry is not None:
+                        used.append(entry[0])
+                        new.append(entry)  # replaces the bad one
+                    fb.count("files parsed")
+                    yield records
+                    continue
                 if key is not None:
                     used.append(key)
-                    if not hit:
+                    if not how & (HIT | PICKLED):
                         new.append((key, payload))
-                fb.count("files from cache" if hit else "files parsed")
-                yield load(payload)
+                fb.count("files from cache" if how & HIT else "files parsed")
+                yield records
             fb.advance(len(out))
             if writer is not None and len(new) >= FLUSH:
                 writer.put(new)  # a few at a time: new entries never pile up in memory
@@ -292,15 +354,57 @@ def process_files(
         if writer is not None:
             writer.close()
     if store is not None:
-        update_cache(store, new, used)
+        if writer is not None and writer.error is not None:
+            store.problems.append(f"cannot be written ({writer.error}); the build goes on without it")
+        else:
+            update_cache(store, new, used)
+        store.close()
+        say_cache_problems(fb, store, bad)
+
+
+def parse_again(
+    source: Source, base: str, drop: frozenset[str], key: bytes | None
+) -> tuple[FileRecords, tuple[bytes, bytes] | None]:
+    """A file whose cached entry was bad, parsed here; the entry to store instead, if the file did not change.
+
+    >>> source = find_sources(["seeds"])[0]
+    >>> records, entry = parse_again(source, DEFAULT_BASE, frozenset(), None)
+    >>> records == process_file(source), entry
+    (True, None)
+    """
+    raw = _read_raw(source)
+    if raw is None or key is None or record_key(raw, source.name, base, drop) != key:
+        return process_file(source, base, drop), None
+    records = extract(parse_document(raw, source.name), base, drop)
+    payload = encode(records)
+    return records, None if payload is None else (key, payload)
+
+
+def say_cache_problems(fb: Feedback, store: RecordCache, bad: int = 0) -> None:
+    """Say, in one line on stderr, what went wrong with the cache in this build (nothing when nothing did).
+
+    >>> import io, tempfile
+    >>> store = RecordCache(tempfile.mkdtemp())
+    >>> store.problems.append("was truncated; emptied")
+    >>> fb = Feedback(level=0, stream=io.StringIO())
+    >>> say_cache_problems(fb, store, bad=3)
+    >>> said = fb.stream.getvalue().replace(str(store.folder), "DIR")
+    >>> said.startswith("newsgraph: warning: the build cache DIR was truncated; emptied; 3 entries could not be read")
+    True
+    """
+    said = list(dict.fromkeys(store.problems))
+    if bad:
+        said.append(f"{bad:,} {'entry' if bad == 1 else 'entries'} could not be read (their files were parsed again)")
+        fb.count("cache entries unreadable", bad)
+    if said:
+        fb.error(f"newsgraph: warning: the build cache {store.folder} " + "; ".join(said))
 
 
 def update_cache(store: RecordCache, new: list[tuple[bytes, bytes]], used: list[bytes]) -> None:
-    """Store the new entries; drop stale ones once they outnumber the live ones."""
+    """Store the new entries; drop stale ones once they outnumber the live ones (the caller closes the cache)."""
     store.put(new)
     if len(store) > 2 * len(used) + 1000:
         store.prune(used)
-    store.close()
 
 
 def read_corpus(
@@ -311,6 +415,7 @@ def read_corpus(
     workers: int | None = None,
     cache: str | os.PathLike[str] | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
 ) -> Corpus:
     """Read every article file under ``paths`` and merge what they say.
 
@@ -318,7 +423,8 @@ def read_corpus(
     ``workers`` is the number of processes that parse (default: one per core
     for large corpora), ``cache`` a folder for the build cache (default: none),
     ``feedback`` a :class:`graph.util.progress.Feedback` for progress, stage times
-    and counts. None of them changes the result.
+    and counts. None of them changes the result. ``follow_symlinks`` follows
+    symbolic links out of ``paths`` (see :func:`graph.read.sources.find_sources`).
 
     >>> corpus = read_corpus(["seeds"])
     >>> len(corpus.files), corpus.files_rejected
@@ -328,7 +434,7 @@ def read_corpus(
     fb = feedback if feedback is not None else Feedback(level=0)
     with paused_gc():
         with fb.stage("find"):
-            sources = find_sources(paths)
+            sources = find_sources(paths, follow_symlinks)
         with fb.stage("read+parse"):
             # Records are gathered for the merge as they come, while the workers parse on.
             gathering = Gathering(base)

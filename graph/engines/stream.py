@@ -33,21 +33,29 @@ from typing import IO
 
 from graph.engines.local import (
     CHUNK,
+    HIT,
+    PICKLED,
+    UNREADABLE,
     init_worker,
     map_chunks,
+    parse_again,
     process_chunk,
+    records_of,
+    say_cache_problems,
     worker_count,
     worker_settings,
 )
 from graph.model.merge import Corpus
 from graph.model.report import EmptyInputError, empty_message
 from graph.rdf.mapping import PROV, Block, build_iri, default_blocks, document_blocks, iri
-from graph.read.cache import RecordCache, load
+from graph.read.cache import RecordCache
+from graph.read.codec import PayloadError
 from graph.read.identity import DEFAULT_BASE, check_base, source_iri
 from graph.read.records import Topic
 from graph.read.sources import Source, SourceWalk
 from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
+from graph.util.publish import publishing
 
 __all__ = ["STREAM_FORMATS", "StreamResult", "stream_build"]
 
@@ -75,8 +83,11 @@ def _init_stream(base: str, drop: frozenset[str], cache: str | None, formats: tu
 
 
 #: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines, topic IRIs,
-#: the errors of rejected files, the build's ``prov:used`` lines (default graph), stage times.
-StreamChunk = tuple[list[tuple[bytes, bytes]], str, list[str], set[str], list[str], str, tuple[float, float, float]]
+#: the errors of rejected files, the build's ``prov:used`` lines (default graph), stage times, and
+#: (cache entries that could not be read, whether the cache's database failed).
+StreamChunk = tuple[
+    list[tuple[bytes, bytes]], str, list[str], set[str], list[str], str, tuple[float, float, float], tuple[int, bool]
+]
 _USED = f"<{PROV}used>"
 
 
@@ -94,11 +105,21 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
     topics: set[str] = set()
     errors: list[str] = []
     used: list[str] = []
+    bad, damaged = 0, False
     with paused_gc():
-        for key, payload, hit in out:
-            if key is not None and not hit:
-                new.append((key, payload))
-            f = load(payload)
+        for source, (key, payload, how) in zip(chunk, out, strict=True):
+            if how & UNREADABLE:
+                bad, damaged = bad + 1, True
+            try:
+                f = records_of(payload, how, source)
+            except PayloadError:  # a cached entry that is not what this code wrote: a miss, said once
+                bad += 1
+                f, entry = parse_again(source, settings.base, settings.drop, key)
+                if entry is not None:
+                    new.append(entry)
+            else:
+                if key is not None and not how & (HIT | PICKLED):
+                    new.append((key, payload))
             if f.rejected:
                 errors += [str(d) for d in f.diagnostics if d.severity == "error"] or [f"{f.source}: error: rejected"]
             topics.update(t.iri for t in f.topics)
@@ -111,7 +132,7 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
                 triples.update([f"{s} {p} {o} .\n" for s, pairs in blocks for p, o in pairs])
     if "nt" in formats:
         triples.update(used)
-    return new, "".join(quads), sorted(triples), topics, errors, "".join(used), times
+    return new, "".join(quads), sorted(triples), topics, errors, "".join(used), times, (bad, damaged)
 
 
 def stream_build(
@@ -124,6 +145,7 @@ def stream_build(
     workers: int | None = None,
     cache: str | os.PathLike[str] | None = None,
     feedback: Feedback | None = None,
+    follow_symlinks: bool = False,
     allow_empty: bool = True,
 ) -> StreamResult:
     """Write ``out_dir/graph.nt`` and/or ``graph.nq`` from ``paths`` without holding the corpus.
@@ -146,93 +168,98 @@ def stream_build(
     base = check_base(base)
     fb = feedback if feedback is not None else Feedback(level=0)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     with fb.stage("find"):
         # Met one at a time, in graph-IRI order (the order of the N-Quads graphs): never all held.
-        sources = SourceWalk(paths)
+        sources = SourceWalk(paths, follow_symlinks)
         total = len(sources)
     if total == 0 and not allow_empty:
         raise EmptyInputError(empty_message(0, 0))
     store = RecordCache(cache) if cache is not None else None
-    cache_arg = str(store.folder) if store is not None else None
+    cache_arg = str(store.folder) if store is not None and store.usable else None
     result = StreamResult(files=total)
+    bad = 0
     topics: set[str] = set()
-    work = Path(tempfile.mkdtemp(prefix=".stream-", dir=out))
-    try:
-        runs: list[Path] = []
-        pending: list[list[str]] = []
-        pending_lines = used_count = 0
-        body = open(work / "body.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
-        used = open(work / "used.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
-        n = worker_count(workers, total)
-        fb.start("streaming", total)
+    # Every file is written into a folder beside the output folder and published with it at once (so is the
+    # work of the external sort, removed before).
+    with publishing(out, lambda text: fb.error(f"newsgraph: note: {text}")) as folder:
+        work = Path(tempfile.mkdtemp(prefix=".stream-", dir=folder))
         try:
-            with fb.stage("read+parse+rdf"):
-                init = (base, frozenset(drop), cache_arg, formats)
-                results = map_chunks(_stream_task, _chunks(sources), n, init, _init_stream)
-                for chunk_new, quads, lines, chunk_topics, errors, used_lines, _ in results:
-                    if store is not None and chunk_new:
-                        store.put(chunk_new)
-                    topics |= chunk_topics
-                    result.rejected += len(errors)
-                    for error in errors:  # a bad file is said at once, even with --quiet
-                        fb.error(error)
-                    if body is not None and used is not None:
-                        body.write(quads)
-                        used.write(used_lines)
-                        result.quads += quads.count("\n")
-                    if lines:
-                        pending.append(lines)
-                        pending_lines += len(lines)
-                        if pending_lines >= RUN_LINES:
-                            runs.append(_write_run(work, len(runs), heapq.merge(*pending)))
-                            pending, pending_lines = [], 0
-                    done = used_lines.count("\n")
-                    used_count += done
-                    fb.advance(done)
+            runs: list[Path] = []
+            pending: list[list[str]] = []
+            pending_lines = used_count = 0
+            body = open(work / "body.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
+            used = open(work / "used.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
+            n = worker_count(workers, total)
+            fb.start("streaming", total)
+            try:
+                with fb.stage("read+parse+rdf"):
+                    init = (base, frozenset(drop), cache_arg, formats)
+                    results = map_chunks(_stream_task, _chunks(sources), n, init, _init_stream)
+                    for chunk_new, quads, lines, chunk_topics, errors, used_lines, _, trouble in results:
+                        if store is not None:
+                            bad += trouble[0]
+                            store.damaged |= trouble[1]
+                            if chunk_new:
+                                store.put(chunk_new)
+                        topics |= chunk_topics
+                        result.rejected += len(errors)
+                        for error in errors:  # a bad file is said at once, even with --quiet
+                            fb.error(error)
+                        if body is not None and used is not None:
+                            body.write(quads)
+                            used.write(used_lines)
+                            result.quads += quads.count("\n")
+                        if lines:
+                            pending.append(lines)
+                            pending_lines += len(lines)
+                            if pending_lines >= RUN_LINES:
+                                runs.append(_write_run(work, len(runs), heapq.merge(*pending)))
+                                pending, pending_lines = [], 0
+                        done = used_lines.count("\n")
+                        used_count += done
+                        fb.advance(done)
+            finally:
+                fb.finish()
+                for f in (body, used):
+                    if f is not None:
+                        f.close()
+            if store is not None:
+                store.close()
+                say_cache_problems(fb, store, bad)
+            if result.rejected == total and not allow_empty:  # raised inside: nothing is published
+                raise EmptyInputError(empty_message(total, result.rejected))
+            # What belongs to no file, but the build's prov:used (one per file, written above as the files came).
+            corpus = Corpus(base, topics={t: Topic(t, t) for t in sorted(topics)})  # their IRIs are all that is used
+            defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
+            written: list[Path] = []
+            with fb.stage("write"):
+                if "nt" in formats:
+                    pending.append(sorted(_lines(defaults, " .\n")))
+                    runs.append(_write_run(work, len(runs), heapq.merge(*pending)))
+                    pending = []
+                    result.triples = _merge_runs(runs, work, folder / "graph.nt")
+                    written.append(out / "graph.nt")
+                if "nq" in formats:
+                    tmp = work / "graph.nq"
+                    build = iri(build_iri(base))
+                    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+                        for subject, pairs in defaults:
+                            # The build's block: its pairs sorted, prov:used among them where it sorts.
+                            before = [(p, o) for p, o in pairs if p < _USED] if subject == build else pairs
+                            f.writelines(_lines([(subject, before)], " .\n"))
+                            if subject == build:
+                                _copy(work / "used.nq", f)
+                                f.writelines(_lines([(subject, [(p, o) for p, o in pairs if p > _USED])], " .\n"))
+                        _copy(work / "body.nq", f)
+                    _publish(tmp, folder / "graph.nq")
+                    result.quads += sum(len(pairs) for _, pairs in defaults) + used_count
+                    written.append(out / "graph.nq")
+            result.written = tuple(written)
+            fb.count("files read", result.files)
+            fb.count("files rejected", result.rejected)
+            return result
         finally:
-            fb.finish()
-            for f in (body, used):
-                if f is not None:
-                    f.close()
-        if store is not None:
-            store.close()
-        if result.rejected == total and not allow_empty:
-            raise EmptyInputError(empty_message(total, result.rejected))
-        # What belongs to no file, but the build's prov:used (one per file, written above as the files came).
-        corpus = Corpus(base, topics={t: Topic(t, t) for t in sorted(topics)})  # their IRIs are all that is used
-        defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
-        written: list[Path] = []
-        with fb.stage("write"):
-            if "nt" in formats:
-                pending.append(sorted(_lines(defaults, " .\n")))
-                runs.append(_write_run(work, len(runs), heapq.merge(*pending)))
-                pending = []
-                target = out / "graph.nt"
-                result.triples = _merge_runs(runs, work, target)
-                written.append(target)
-            if "nq" in formats:
-                target = out / "graph.nq"
-                tmp = work / "graph.nq"
-                build = iri(build_iri(base))
-                with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-                    for subject, pairs in defaults:
-                        # The build's block: its pairs sorted, prov:used among them where it sorts.
-                        before = [(p, o) for p, o in pairs if p < _USED] if subject == build else pairs
-                        f.writelines(_lines([(subject, before)], " .\n"))
-                        if subject == build:
-                            _copy(work / "used.nq", f)
-                            f.writelines(_lines([(subject, [(p, o) for p, o in pairs if p > _USED])], " .\n"))
-                    _copy(work / "body.nq", f)
-                _publish(tmp, target)
-                result.quads += sum(len(pairs) for _, pairs in defaults) + used_count
-                written.append(target)
-        result.written = tuple(written)
-        fb.count("files read", result.files)
-        fb.count("files rejected", result.rejected)
-        return result
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _chunks(sources: Iterable[Source]) -> Iterator[list[Source]]:
@@ -306,7 +333,7 @@ def _merge_files(paths: list[Path], target: Path) -> Path:
 
 
 def _publish(tmp: Path, target: Path) -> None:
-    """Move a finished file into place (the previous one stays until then)."""
+    """Move a finished file into the folder that is published (:func:`graph.util.publish.publishing`)."""
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)

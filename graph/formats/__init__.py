@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 import networkx as nx
 
 from graph.model.merge import Corpus
+from graph.util.publish import write_atomic
 
 if TYPE_CHECKING:
     import rdflib
@@ -147,27 +147,6 @@ def for_path(path: str | os.PathLike[str], *, readable: bool = False, rdf: bool 
     verb = "push" if rdf else "load" if readable else "write"
     choices = ", ".join(f.extension for f in allowed)
     raise ValueError(f"{os.fspath(path)}: cannot {verb} a .{ext} file; choose from {choices}")
-
-
-def write_atomic(path: Path, chunks: Iterable[str]) -> None:
-    """Write text chunks as UTF-8 to a temporary file beside ``path``, then rename it.
-
-    A failed or interrupted write leaves any previous ``path`` as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for chunk in chunks:
-                out.write(chunk)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 for _fmt in (

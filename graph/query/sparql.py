@@ -30,7 +30,7 @@ import pyoxigraph
 
 from graph.query.results import SparqlResult
 from graph.rdf.mapping import PREFIXES as _MAPPING_PREFIXES
-from graph.store.embedded import query
+from graph.store.embedded import StoreError, TooManyRows, query
 
 __all__ = ["PREFIXES", "SparqlSyntaxError", "prefix_lines", "readable_error", "run"]
 
@@ -88,6 +88,8 @@ def run(store: pyoxigraph.Store, text: str) -> SparqlResult | bool:
     """
     try:
         result = query(store, text)
+    except (StoreError, TooManyRows):
+        raise  # not about the query's text
     except ValueError as exc:
         raise readable_error(text, str(exc)) from None
     return result if isinstance(result, bool) else SparqlResult.of(result)

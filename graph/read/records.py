@@ -38,7 +38,7 @@ from graph.read.identity import (
 from graph.read.sources import Diagnostic, Document
 from graph.read.text import clean_text, not_xml, verbatim_key, xml_chars
 
-__all__ = ["RAW_TEXT", "Article", "FileRecords", "Image", "Provider", "Scalar", "Topic", "extract"]
+__all__ = ["FILE_KINDS", "RAW_TEXT", "Article", "FileRecords", "Image", "Provider", "Scalar", "Topic", "extract"]
 
 #: Among the options that shape records (the ``drop`` set every engine passes to :func:`extract`, and the
 #: cache keys its entries by): keep text exactly as written (no character references decoded, no NFC).
@@ -210,6 +210,10 @@ def _pickle_by_fields(cls: type) -> None:
 
 for _record in (Image, Provider, Topic, Article):
     _pickle_by_fields(_record)
+
+
+#: What a file may become (:attr:`FileRecords.kind`).
+FILE_KINDS = frozenset({"article", "page", "topic", "tag", "organization", "item", "skipped"})
 
 
 @dataclass(slots=True)

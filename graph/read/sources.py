@@ -17,6 +17,7 @@ a bounded length of any one text (:data:`MAX_TEXT_CHARS`). Every problem is a
 
 from __future__ import annotations
 
+import errno
 import heapq
 import json
 import os
@@ -46,8 +47,9 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceWalk",
-    "display_name",
+    "WalkPolicy",
     "YamlNote",
+    "display_name",
     "find_sources",
     "load_yaml",
     "parse_document",
@@ -171,10 +173,19 @@ def load_yaml(text: str, loader: Any = LOADER, notes: list[YamlNote] | None = No
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input file: where it is, and its name relative to the build root."""
+    """One input file: where it is, and its name relative to the build root.
+
+    ``problem`` says why it is not read (``""``: it is), ``code`` the kind:
+    ``link-outside`` (a symbolic link out of the input, not followed: the file
+    is skipped), ``link-loop`` and ``unreadable`` (a folder that cannot be
+    listed: the file is rejected). The walk (:func:`find_sources`) names them
+    so that the report does.
+    """
 
     path: str | os.PathLike[str]
     name: str
+    problem: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,41 +276,185 @@ def _iri_key(name: str) -> str:
     return quote(name.encode("utf-8", "surrogateescape"), safe="/")
 
 
-def find_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Source]:
+def find_sources(paths: Iterable[str | os.PathLike[str]], follow_symlinks: bool = False) -> list[Source]:
     """Every article file under ``paths``, sorted by name, each named relative to the build root.
 
-    Folders are searched recursively for ``*.md``, ``*.txt``, ``*.yaml`` and
-    ``*.yml``; hidden files and folders are skipped. The build root is the
-    deepest folder holding every path given, so names never collide.
+    Folders are searched for ``*.md``, ``*.txt``, ``*.yaml``, ``*.yml`` (and
+    the site files of :data:`SUFFIXES`), however deep; hidden files and folders
+    are skipped. The build root is the deepest folder holding every path given,
+    so names never collide. Symbolic links follow :class:`WalkPolicy`: one that
+    points out of the paths given is named (a skipped file) and not followed
+    unless ``follow_symlinks``; folders that cannot be listed and loops of
+    links are named too (rejected files), and the walk goes on.
 
     >>> [s.name for s in find_sources(["seeds"])]
     ['000_538a4fffcd099543.txt', '001_17b63d52bf50f52a.txt']
     """
+    roots = _roots(paths)
+    policy = WalkPolicy(roots, follow_symlinks)
+    # resolved path (as text: pathlib is slow at 100,000 files) -> source, its name still to be made
+    found: dict[str, Source] = {}
+    seen: set[tuple[int, int]] = set()
+    for root in roots:
+        if not root.is_dir():
+            found.setdefault(os.path.realpath(root), Source(root, ""))
+            continue
+        if not policy.first_visit(str(root), seen):
+            continue
+        stack = [(str(root), os.path.realpath(root))]
+        while stack:  # depth first, names in order: the same walk however deep (no recursion)
+            folder, real = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as exc:
+                found.setdefault(real, Source(folder, "", *policy.unreadable(exc)))
+                continue
+            below = []
+            for entry in entries:
+                kind, detail = policy.classify(entry)
+                here = os.path.join(real, entry.name)
+                if kind == "file":
+                    found.setdefault(here, Source(entry.path, ""))
+                elif kind == "link":
+                    found.setdefault(detail[0], Source(entry.path, ""))
+                elif kind == "problem":
+                    found.setdefault(here, Source(entry.path, "", *detail))
+                elif kind in ("folder", "followed") and policy.first_visit(entry.path, seen):
+                    below.append((entry.path, here if kind == "folder" else detail[0]))
+            stack.extend(reversed(below))
+    if not found:
+        return []
+    top = _top(roots)
+    sources = [_named(source, resolved, top) for resolved, source in found.items()]
+    return sorted(sources, key=lambda s: s.name)
+
+
+def _roots(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     roots = [Path(p) for p in paths]
     for root in roots:
         if not root.exists():
             raise FileNotFoundError(f"no such file or folder: {root}")
-    # resolved path (as text: pathlib is slow at 100,000 files) -> path given
-    found: dict[str, str | os.PathLike[str]] = {}
-    for root in roots:
-        if root.is_file():
-            found.setdefault(str(root.resolve()), root)
-            continue
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            real = str(Path(folder).resolve())  # once per folder: resolving every file walks its whole path
-            for name in files:
-                if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                    path = os.path.join(folder, name)
-                    resolved = str(Path(path).resolve()) if os.path.islink(path) else os.path.join(real, name)
-                    if resolved not in found:
-                        found[resolved] = path
-    if not found:
-        return []
-    anchors = [r.resolve() if r.is_dir() else r.resolve().parent for r in roots]
-    top = os.path.commonpath(anchors)
-    sources = [Source(path, _source_name(resolved, path, top)) for resolved, path in found.items()]
-    return sorted(sources, key=lambda s: s.name)
+    return roots
+
+
+def _top(roots: list[Path]) -> str:
+    """The build root: the deepest folder holding every path given."""
+    anchors = [os.path.realpath(r) if r.is_dir() else os.path.dirname(os.path.realpath(r)) for r in roots]
+    return os.path.commonpath(anchors) if anchors else ""
+
+
+def _named(source: Source, resolved: str, top: str) -> Source:
+    """``source`` with its name: where it is below the build root (a problem: where it was met)."""
+    if source.code:
+        path = os.fspath(source.path).rstrip(os.sep) or os.sep
+        where = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        name = _source_name(where, path, top)
+        if name in ("", "."):
+            name = path
+        if source.code == "unreadable":  # a folder: named as one, where it sorts among the names below it
+            name = name.rstrip("/") + "/"
+        return Source(source.path, name, source.problem, source.code)
+    return Source(source.path, _source_name(resolved, source.path, top))
+
+
+class WalkPolicy:
+    """What the walk does with each entry of a folder: the one policy of every engine's walk.
+
+    * hidden entries (``.name``) and files of other suffixes: skipped;
+    * a folder: walked (each real folder once: a loop ends);
+    * a symbolic link into the paths given: a file is read (once, however
+      many ways lead to it), a folder is not walked (its files are read where
+      they are);
+    * a symbolic link out of the paths given: not followed, and named (the
+      report lists it as skipped), unless ``follow``: then a file is read and
+      a folder walked, named where the link is;
+    * a loop of links: named (rejected); a folder that cannot be listed:
+      named (rejected, :meth:`unreadable`).
+
+    >>> policy = WalkPolicy([Path("seeds")])
+    >>> import os
+    >>> with os.scandir("seeds") as listing:
+    ...     sorted(policy.classify(e)[0] for e in listing)
+    ['file', 'file']
+    """
+
+    def __init__(self, roots: Iterable[Path], follow: bool = False) -> None:
+        self.follow = follow
+        self._folders = [os.path.join(os.path.realpath(r), "") for r in roots if r.is_dir()]
+        self._files = {os.path.realpath(r) for r in roots if not r.is_dir()}
+        self._roots = [os.path.realpath(r) for r in roots if r.is_dir()]
+
+    def first_visit(self, folder: str, seen: set[tuple[int, int]]) -> bool:
+        """Whether ``folder`` was not walked yet in this walk (``seen``: the real folders walked, by device and
+        inode; ``folder`` is added to them)."""
+        try:
+            info = os.stat(folder)
+        except OSError:
+            return True  # listing it will say what is wrong
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    def inside(self, real: str) -> bool:
+        """Whether the resolved path ``real`` is one of the paths given or below one."""
+        return real in self._files or real in self._roots or any(real.startswith(f) for f in self._folders)
+
+    def classify(self, entry: os.DirEntry[str]) -> tuple[str, tuple[str, ...]]:
+        """What to do with one entry: ``skip``, ``file``, ``folder``, ``link`` (a linked file to read: its
+        resolved path), ``followed`` (a linked folder to walk: its resolved path) or ``problem`` (message, code)."""
+        name = entry.name
+        if name.startswith("."):
+            return "skip", ()
+        wanted = name.lower().endswith(SUFFIXES)
+        try:
+            link = entry.is_symlink()
+        except OSError:
+            link = False
+        if not link:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                return "folder", ()
+            return ("file", ()) if wanted else ("skip", ())
+        real = os.path.realpath(entry.path)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(entry.path).st_mode)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "problem", (f"a loop of symbolic links ({_target(entry.path)}); not read", "link-loop")
+            return ("link", (real,)) if wanted else ("skip", ())  # a broken link: reading it says so
+        if not is_dir and not wanted:
+            return "skip", ()
+        if self.inside(real):
+            return ("skip", ()) if is_dir else ("link", (real,))
+        if self.follow:
+            return ("followed", (real,)) if is_dir else ("link", (real,))
+        what = "folder" if is_dir else "file"
+        return "problem", (
+            f"a symbolic link to a {what} outside the input ({_target(entry.path)}); "
+            "not followed (--follow-symlinks follows it)",
+            "link-outside",
+        )
+
+    @staticmethod
+    def unreadable(exc: OSError) -> tuple[str, str]:
+        """The problem of a folder that cannot be listed (its files cannot be found)."""
+        return f"cannot read the folder: {exc.strerror or exc}", "unreadable"
+
+
+def _target(path: str) -> str:
+    """Where a link points, as written in it (cut short)."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "?"
+    target = display_name(target)
+    return target if len(target) <= 200 else target[:197] + "..."
 
 
 def _source_name(resolved: str, path: str | os.PathLike[str], top: str) -> str:
@@ -329,20 +484,18 @@ class SourceWalk:
     IRIs are (``quote(name, safe="/")``: :func:`graph.read.identity.source_iri`).
     Files and folders of one folder are visited by that key, a folder's key
     ending in ``/`` like every name below it, so the walk meets names in
-    globally sorted order without sorting them all.
+    globally sorted order without sorting them all. The walk follows the same
+    :class:`WalkPolicy`, with no recursion however deep the folders go.
 
     >>> walk = SourceWalk(["seeds"])
     >>> len(walk), [s.name for s in walk] == [s.name for s in find_sources(["seeds"])]
     (2, True)
     """
 
-    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
-        self.roots = [Path(p) for p in paths]
-        for root in self.roots:
-            if not root.exists():
-                raise FileNotFoundError(f"no such file or folder: {root}")
-        anchors = [r.resolve() if r.is_dir() else r.resolve().parent for r in self.roots]
-        self.top = os.path.commonpath(anchors) if anchors else ""
+    def __init__(self, paths: Iterable[str | os.PathLike[str]], follow_symlinks: bool = False) -> None:
+        self.roots = _roots(paths)
+        self.top = _top(self.roots)
+        self.policy = WalkPolicy(self.roots, follow_symlinks)
         self._count: int | None = None
         self._links: list[tuple[str, Source]] = []  # symbolic links to files, sorted: they join the walk in order
 
@@ -350,18 +503,27 @@ class SourceWalk:
         if self._count is None:
             count = 0
             links: dict[str, tuple[str, Source]] = {}
+            seen: set[tuple[int, int]] = set()
             for root in self._folders():
-                for folder, dirs, files in os.walk(root):
-                    dirs[:] = [d for d in dirs if not d.startswith(".")]
-                    for name in files:
-                        if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                            path = os.path.join(folder, name)
-                            if not os.path.islink(path):
+                stack = [str(root)] if self.policy.first_visit(str(root), seen) else []
+                while stack:
+                    folder = stack.pop()
+                    try:
+                        listing = os.scandir(folder)
+                    except OSError:
+                        count += 1  # the folder is named: it cannot be listed
+                        continue
+                    with listing:
+                        for entry in listing:
+                            kind, detail = self.policy.classify(entry)
+                            if kind in ("file", "problem"):
                                 count += 1
-                            elif not self._walked(resolved := str(Path(path).resolve())):
-                                links.setdefault(resolved, self._keyed(resolved, path))
+                            elif kind == "link" and not self._walked(resolved := detail[0]):
+                                links.setdefault(resolved, self._keyed(resolved, entry.path))
+                            elif kind in ("folder", "followed") and self.policy.first_visit(entry.path, seen):
+                                stack.append(entry.path)
             for root in self.roots:
-                if root.is_file() and not self._walked(resolved := str(root.resolve())):
+                if not root.is_dir() and not self._walked(resolved := os.path.realpath(root)):
                     links.setdefault(resolved, self._keyed(resolved, str(root)))
             self._links = sorted(links.values(), key=lambda keyed: keyed[0])
             self._count = count + len(self._links)
@@ -369,13 +531,18 @@ class SourceWalk:
 
     def __iter__(self) -> Iterator[Source]:
         len(self)  # the links, found by the counting pass
-        walks = [self._walk(str(root), str(root.resolve())) for root in self._folders()]
+        seen: set[tuple[int, int]] = set()
+        walks = [
+            self._walk(str(root), os.path.realpath(root), seen)
+            for root in self._folders()
+            if self.policy.first_visit(str(root), seen)
+        ]
         for _, source in heapq.merge(iter(self._links), *walks, key=lambda keyed: keyed[0]):
             yield source
 
     def _folders(self) -> list[Path]:
         """The folders to walk: none inside another (its files would come twice)."""
-        folders = {str(root.resolve()): root for root in self.roots if root.is_dir()}
+        folders = {os.path.realpath(root): root for root in self.roots if root.is_dir()}
         return [
             root
             for real, root in sorted(folders.items())
@@ -385,62 +552,76 @@ class SourceWalk:
     def _walked(self, resolved: str) -> bool:
         """Whether the walk of some folder meets this (resolved) file as a file of its own."""
         for root in self._folders():
-            inside = os.path.join(str(root.resolve()), "")
-            if resolved.startswith(inside) and os.path.isfile(resolved):
+            inside = os.path.join(os.path.realpath(root), "")
+            if resolved.startswith(inside) and os.path.isfile(resolved) and not os.path.islink(resolved):
                 parts = resolved[len(inside) :].split(os.sep)
                 if not any(part.startswith(".") for part in parts) and parts[-1].lower().endswith(SUFFIXES):
                     return True
         return False
 
-    def _keyed(self, resolved: str, path: str) -> tuple[str, Source]:
-        name = _source_name(resolved, path, self.top)
-        return _iri_key(name), Source(path, name)
+    def _keyed(self, resolved: str, path: str, problem: tuple[str, str] = ("", "")) -> tuple[str, Source]:
+        source = _named(Source(path, "", *problem), resolved, self.top)
+        return _iri_key(source.name), source
 
-    def _walk(self, folder: str, real: str) -> Iterator[tuple[str, Source]]:
-        """The files under ``folder`` (whose resolved path is ``real``) in key order, as os.walk finds them.
+    def _walk(self, folder: str, real: str, seen: set[tuple[int, int]]) -> Iterator[tuple[str, Source]]:
+        """The files under ``folder`` (whose resolved path is ``real``) in key order.
 
         A folder's listing is all a walk holds: each entry as its key alone (the
         name comes back by unquoting it), and a folder of more than
         :data:`LISTING_RUN` entries (a flat folder of a million files) is sorted
         in runs on disk and merged, so memory stays flat however many it holds.
+        The folders being walked are a stack of such listings, not a recursion.
         """
         with tempfile.TemporaryDirectory(prefix="newsgraph-listing-") as spill:
-            yield from self._walk_sorted(folder, real, spill)
+            stack = [self._listing(folder, real, spill)]
+            while stack:
+                item = next(stack[-1], None)
+                if item is None:
+                    stack.pop()
+                elif isinstance(item[1], Source):
+                    yield item[0], item[1]
+                elif self.policy.first_visit(item[1][0], seen):
+                    stack.append(self._listing(*item[1], spill))
 
-    def _walk_sorted(self, folder: str, real: str, spill: str) -> Iterator[tuple[str, Source]]:
+    def _listing(
+        self, folder: str, real: str, spill: str
+    ) -> Iterator[tuple[str, Source] | tuple[str, tuple[str, str]]]:
+        """One folder's entries in key order: sources, and folders to walk as ``(key, (path, real))``."""
         keys: list[str] = []
         runs: list[str] = []  # sorted runs of keys on disk, one key a line (a key holds no line break)
         odd: dict[str, str] = {}  # key -> name, for names the key does not give back (undecodable bytes)
+        special: dict[str, tuple[str, ...]] = {}  # key -> a followed folder's real path, or a problem (rare)
         try:
-            with os.scandir(folder) as listing:
-                for entry in listing:
-                    name = entry.name
-                    if name.startswith("."):
-                        continue
-                    try:
-                        is_dir = entry.is_dir()
-                    except OSError:
-                        is_dir = False
-                    if is_dir and entry.is_symlink():
-                        continue  # os.walk does not follow links to folders
-                    if not is_dir and (not name.lower().endswith(SUFFIXES) or entry.is_symlink()):
-                        continue
-                    key = _iri_key(name) + ("/" if is_dir else "")
-                    if _SURROGATE.search(name):
-                        odd[key] = name
-                    keys.append(key)
-                    if len(keys) >= LISTING_RUN:
-                        runs.append(_write_keys(spill, keys))
-                        keys = []
-        except OSError:
-            return  # an unreadable folder: os.walk skips it too
+            listing = os.scandir(folder)
+        except OSError as exc:
+            yield self._keyed(real, folder, WalkPolicy.unreadable(exc))
+            return
+        with listing:
+            for entry in listing:
+                kind, detail = self.policy.classify(entry)
+                if kind in ("skip", "link"):
+                    continue  # links to files join the walk from the counting pass
+                name = entry.name
+                key = _iri_key(name) + ("/" if kind in ("folder", "followed") else "")
+                if _SURROGATE.search(name):
+                    odd[key] = name
+                if kind in ("followed", "problem"):
+                    special[key] = (kind, *detail)
+                keys.append(key)
+                if len(keys) >= LISTING_RUN:
+                    runs.append(_write_keys(spill, keys))
+                    keys = []
         keys.sort()
         for key in heapq.merge(keys, *(_read_keys(run) for run in runs)) if runs else keys:
             name = odd.get(key) or unquote(key.rstrip("/"))
+            path, here = os.path.join(folder, name), os.path.join(real, name)
+            extra = special.get(key)
             if key.endswith("/"):
-                yield from self._walk_sorted(os.path.join(folder, name), os.path.join(real, name), spill)
+                yield key, (path, extra[1] if extra else here)
+            elif extra:
+                yield self._keyed(here, path, (extra[1], extra[2]))
             else:
-                yield self._keyed(os.path.join(real, name), os.path.join(folder, name))
+                yield self._keyed(here, path)
 
 
 #: Entries of one folder listed in memory at most; more are sorted in runs on disk.
@@ -477,6 +658,10 @@ def read_document(source: Source) -> Document:
     ('TechNode', [])
     """
     name = source.name
+    if source.code == "link-outside":  # the walk's policy: named in the report, not read
+        return Document(name, None, [], kind="skipped", reason=source.problem)
+    if source.code:
+        return _rejected(name, source.problem, None, source.code)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused below).
         fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))

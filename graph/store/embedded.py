@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -36,11 +35,16 @@ from graph.formats import ntriples as _ntriples
 from graph.formats.load import corpus_from_graph
 from graph.model.merge import Corpus
 from graph.rdf.mapping import PREFIXES, XSD, literal
+from graph.util.publish import folder_beside, switch_folder
 
 __all__ = [
+    "MAX_ROWS",
     "META_GRAPH",
     "Row",
     "Rows",
+    "StoreError",
+    "TooManyRows",
+    "check_store_target",
     "memory_store",
     "open_store",
     "query",
@@ -169,12 +173,27 @@ def _literal_value(text: str, datatype: str) -> Any:
     return text
 
 
-def query(store: ox.Store, text: str) -> Rows | bool:
+#: The most rows a query may give (each is held in memory): more is a :class:`TooManyRows`.
+MAX_ROWS = 1_000_000
+
+
+class StoreError(ValueError):
+    """A folder that is not a newsgraph store this version can read (missing, damaged, foreign), or a store that
+    failed while answering: the message is one line naming the folder or the file and the problem."""
+
+
+class TooManyRows(ValueError):
+    """A query whose result has more rows than may be held in memory (:data:`MAX_ROWS`)."""
+
+
+def query(store: ox.Store, text: str, max_rows: int | None = MAX_ROWS) -> Rows | bool:
     """Run a SPARQL query with the common prefixes bound; rows of Python values.
 
     ``SELECT`` gives :class:`Rows`, ``ASK`` a ``bool``, ``CONSTRUCT`` and
     ``DESCRIBE`` rows of ``subject``, ``predicate``, ``object``. A bad query
-    raises ``ValueError`` saying where.
+    raises ``ValueError`` saying where; a result of more than ``max_rows``
+    rows (``None``: no limit) :class:`TooManyRows`, before they are all held;
+    a store that fails while answering (damaged files) :class:`StoreError`.
 
     >>> from graph import build
     >>> store = memory_store(build(["seeds"]))
@@ -182,20 +201,48 @@ def query(store: ox.Store, text: str) -> Rows | bool:
     [Row(n=4)]
     >>> query(store, "ASK { ?t skos:prefLabel 'AI' }")
     True
+    >>> query(store, "SELECT * WHERE { ?s ?p ?o }", max_rows=10)
+    Traceback (most recent call last):
+    ...
+    graph.store.embedded.TooManyRows: the result has more than 10 rows (the most a query may give): add a LIMIT
     """
     try:
         result = store.query(text, prefixes=PREFIXES)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            columns = [v.value for v in result.variables]
+            return Rows(columns, _capped(([to_python(s[i]) for i in range(len(columns))] for s in result), max_rows))
+        triples = ((to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result)
+        return Rows(("subject", "predicate", "object"), _capped(triples, max_rows))
     except SyntaxError as exc:
         raise ValueError(f"SPARQL syntax error: {exc}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    if isinstance(result, ox.QuerySolutions):
-        columns = [v.value for v in result.variables]
-        return Rows(columns, ([to_python(s[i]) for i in range(len(columns))] for s in result))
-    return Rows(
-        ("subject", "predicate", "object"),
-        ((to_python(t.subject), to_python(t.predicate), to_python(t.object)) for t in result),
-    )
+    except (OSError, RuntimeError) as exc:  # the engine's own errors: damaged files, a SERVICE that failed
+        raise StoreError(_answer_failed(exc)) from None
+
+
+def _capped(rows: Iterable[Any], limit: int | None) -> Iterator[Any]:
+    """``rows``, raising :class:`TooManyRows` at the first row past ``limit``."""
+    if limit is None:
+        yield from rows
+        return
+    for n, row in enumerate(rows):
+        if n >= limit:
+            raise TooManyRows(f"the result has more than {limit:,} rows (the most a query may give): add a LIMIT")
+        yield row
+
+
+def _one_line(exc: BaseException) -> str:
+    """The engine's message, on one line, cut short."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _answer_failed(exc: BaseException) -> str:
+    reason = _one_line(exc)
+    if "Corruption" in reason or "No such file" in reason or "IO error" in reason:
+        return f"the store is damaged ({reason}); build it again with `newsgraph build --store DIR`"
+    return f"the store could not answer the query ({reason})"
 
 
 # What tells each kind of node in the merged graph: every article (a site's collection item too, whatever its
@@ -324,17 +371,6 @@ def memory_store(source: Exportable) -> ox.Store:
     return store
 
 
-def _is_store(path: Path) -> bool:
-    try:
-        store = ox.Store.read_only(str(path))
-    except OSError:
-        return False
-    try:
-        return store.contains_named_graph(ox.NamedNode(META_GRAPH))
-    finally:
-        del store
-
-
 def write_store(source: Exportable, path: str | os.PathLike[str]) -> Path:
     """Write the graph as an on-disk pyoxigraph store in the folder ``path``; return it.
 
@@ -348,45 +384,112 @@ def write_store(source: Exportable, path: str | os.PathLike[str]) -> Path:
     >>> query(store, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")
     [Row(n=4)]
     """
-    path = Path(path)
-    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or _is_store(path))):
-        raise ValueError(f"{path}: exists and is not a newsgraph store; not replacing it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
+    path = check_store_target(path)
+    with folder_beside(path) as tmp:  # what killed writes left beside it is removed first
         store = ox.Store(str(tmp))
         _load(store, source)
         store.flush()
         store.optimize()
         del store
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            os.replace(path, old / "store")
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        switch_folder(tmp, path)  # in one step: readers see the old store or the new one
     return path
 
 
 def open_store(path: str | os.PathLike[str]) -> ox.Store:
-    """Open an on-disk store that ``newsgraph build --store`` wrote, read-only.
+    """Open an on-disk store that ``newsgraph build --store`` wrote, read-only, after checking it is one.
+
+    A missing folder, a file, an empty folder, a folder of other files, a
+    damaged store (what the engine finds wrong when it opens it and reads the
+    store's own metadata) and a triple store without newsgraph's metadata
+    (someone else's data: it is never read whole) are each a
+    :class:`StoreError` naming the folder and the problem.
 
     >>> open_store("no/such/store")
     Traceback (most recent call last):
     ...
-    ValueError: no/such/store: no such store (write one with `newsgraph build --store DIR`)
+    graph.store.embedded.StoreError: no/such/store: no such store (write one with `newsgraph build --store DIR`)
+    >>> open_store("seeds")
+    Traceback (most recent call last):
+    ...
+    graph.store.embedded.StoreError: seeds: not a triple store (a folder of other files)
     """
     path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path}: no such store (write one with `newsgraph build --store DIR`)")
     if not path.is_dir():
-        raise ValueError(f"{path}: no such store (write one with `newsgraph build --store DIR`)")
+        raise StoreError(f"{path}: a file, not a store (a store is a folder `newsgraph build --store DIR` writes)")
     try:
-        return ox.Store.read_only(str(path))
+        listed = [p.name for p in path.iterdir()]
     except OSError as exc:
-        raise ValueError(f"{path}: not a triple store that pyoxigraph can open ({exc})") from None
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not listed:
+        raise StoreError(f"{path}: an empty folder, not a store (write one with `newsgraph build --store DIR`)")
+    if "CURRENT" not in listed:  # every store the engine writes has it
+        raise StoreError(f"{path}: not a triple store (a folder of other files)")
+    try:
+        store = ox.Store.read_only(str(path))
+        version = _store_version(store)
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"{path}: a damaged store ({_one_line(exc)})") from None
+    if version is None:
+        raise StoreError(
+            f"{path}: a triple store without newsgraph's metadata (someone else's data, or damaged); not read"
+        )
+    if version != _STORE_VERSION:
+        raise StoreError(
+            f"{path}: a newsgraph store of format {version[:20]!r}, this version reads {_STORE_VERSION!r}: "
+            "build it again with `newsgraph build --store DIR`"
+        )
+    return store
+
+
+def _store_version(store: ox.Store) -> str | None:
+    """The format version in the store's metadata graph (``None``: it has none)."""
+    graph = ox.NamedNode(META_GRAPH)
+    for quad in store.quads_for_pattern(graph, ox.NamedNode(f"{_META}version"), None, graph):
+        value = quad.object
+        return value.value if isinstance(value, ox.Literal) else str(value)
+    return None
+
+
+def check_store_target(path: str | os.PathLike[str]) -> Path:
+    """Check that a store may be written at ``path`` (before anything else is): return it.
+
+    It must be a folder or not exist yet, hold nothing or a newsgraph store
+    (never someone else's data, nor a damaged store that cannot be told from
+    it), and its parent must take new folders (it is written beside, then
+    switched in). Anything else is a :class:`StoreError` naming the problem.
+
+    >>> check_store_target("README.md")
+    Traceback (most recent call last):
+    ...
+    graph.store.embedded.StoreError: README.md: a file, not a folder; not replacing it with a store
+    >>> check_store_target("seeds")
+    Traceback (most recent call last):
+    ...
+    graph.store.embedded.StoreError: seeds: exists and is not a newsgraph store (...); not replacing it
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        if not path.is_dir():
+            raise StoreError(f"{path}: a file, not a folder; not replacing it with a store")
+        if any(path.iterdir()):
+            try:
+                open_store(path)  # closed again at once: only its check counts
+            except StoreError as exc:
+                reason = str(exc).removeprefix(f"{path}: ")
+                raise StoreError(f"{path}: exists and is not a newsgraph store ({reason}); not replacing it") from None
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise StoreError(f"{path}: cannot be made ({ancestor} is a file)")
+    try:
+        probe = tempfile.mkdtemp(prefix=".newsgraph-probe-", dir=ancestor)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be written ({ancestor}: {exc.strerror or exc})") from None
+    return path
 
 
 # -- the store back to records ---------------------------------------------------------------------
@@ -429,4 +532,7 @@ def read_corpus(store: ox.Store) -> Corpus:
     >>> sorted(corpus.articles) == sorted(built.corpus.articles), corpus.providers == built.corpus.providers
     (True, True)
     """
-    return corpus_from_graph(_Triples(store))
+    try:
+        return corpus_from_graph(_Triples(store))
+    except (OSError, RuntimeError) as exc:  # the engine's own errors: damaged files
+        raise StoreError(_answer_failed(exc)) from None
