@@ -46,6 +46,8 @@ class _Unusual(Exception):
 
 # The subset takes printable characters only (``str.isprintable``, a subset of what YAML
 # allows): no tab, no CR, no NEL/LS/PS line breaks, no BOM, no control character.
+# The ASCII characters the subset allows: the printable ones and the line feed.
+_PRINTABLE_ASCII = bytes([0x0A, *range(0x20, 0x7F)])
 # A line: its indentation, a sequence dash, a mapping key (a plain name, then ':' and a
 # space or the end of the line), and the rest. Blank lines and comment lines (a '#' first) match nothing.
 _LINE = re.compile(r"^( *+)(?!#|$)(- +|-(?= *$))?(?:([A-Za-z_][A-Za-z0-9_.\-]*):(?: +|(?=$)))?(.*)$", re.MULTILINE)
@@ -101,7 +103,16 @@ def load(text: str) -> dict[str, Any] | None:
     >>> load("a: 1\\n  b: 2\\n") is None
     True
     """
-    if not ENABLED or not text.replace("\n", " ").isprintable():
+    if not ENABLED:
+        return None
+    # Printable, line feeds aside: the printable ASCII bytes are deleted at C speed, and what is left
+    # (the characters beyond ASCII, and any control character) must be printable.
+    if (
+        not text.encode("utf-8", "surrogatepass")
+        .translate(None, _PRINTABLE_ASCII)
+        .decode("utf-8", "surrogatepass")
+        .isprintable()
+    ):
         return None
     # One C-speed pass splits every line into (indent, "- ", key, rest); blank and comment lines
     # match nothing. An indentation stays a string of spaces: strings of spaces compare as their lengths.
