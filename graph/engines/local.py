@@ -33,8 +33,10 @@ from graph.util.progress import Feedback
 
 __all__ = [
     "CHUNK",
+    "ChunkRecords",
     "ChunkResult",
     "WorkerSettings",
+    "chunk_records",
     "init_worker",
     "map_chunks",
     "process_chunk",
@@ -142,6 +144,8 @@ def reset_worker() -> None:
 #: What a chunk gives back: per file (cache key or None, pickled records, taken from the cache),
 #: and the seconds spent reading, parsing and extracting.
 ChunkResult = tuple[list[tuple[bytes | None, bytes, bool]], tuple[float, float, float]]
+#: The same with each parsed file's records as they are (a cached file's still pickled, as in the cache).
+ChunkRecords = tuple[list[tuple[bytes | None, FileRecords | bytes, bool]], tuple[float, float, float]]
 
 
 def process_chunk(chunk: list[Source]) -> ChunkResult:
@@ -156,9 +160,23 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
     >>> [(key, hit) for key, _, hit in out]
     [(None, False), (None, False)]
     """
+    out, times = chunk_records(chunk)
+    return [(key, got if isinstance(got, bytes) else dump(got), hit) for key, got, hit in out], times
+
+
+def chunk_records(chunk: list[Source]) -> ChunkRecords:
+    """:func:`process_chunk` without serialising what was parsed: for work done in the worker itself.
+
+    >>> from graph.read.sources import find_sources
+    >>> init_worker("https://example.org/id/", frozenset(), None)
+    >>> out, times = chunk_records(find_sources(["seeds"]))
+    >>> reset_worker()
+    >>> [(key, len(got.articles), hit) for key, got, hit in out]
+    [(None, 3, False), (None, 3, False)]
+    """
     settings = worker_settings()
     base, drop, cache, keys = settings.base, settings.drop, settings.cache, settings.keys
-    out: list[tuple[bytes | None, bytes, bool]] = []
+    out: list[tuple[bytes | None, FileRecords | bytes, bool]] = []
     read_s = parse_s = extract_s = 0.0
     clock = time.process_time  # CPU seconds: what the work costs, whatever else runs
     with paused_gc():
@@ -168,7 +186,7 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
             t1 = clock()
             read_s += t1 - t0
             if raw is None:
-                out.append((None, dump(process_file(source, base, drop)), False))
+                out.append((None, process_file(source, base, drop), False))
                 parse_s += clock() - t1
                 continue
             key = record_key(raw, source.name, base, drop) if keys else None
@@ -185,7 +203,7 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
             t3 = clock()
             parse_s += t2 - t1
             extract_s += t3 - t2
-            out.append((key, dump(records), False))
+            out.append((key, records, False))
     return out, (read_s, parse_s, extract_s)
 
 
