@@ -17,12 +17,11 @@ import multiprocessing
 import os
 import stat
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any, TypeVar
 
+from graph.engines.pool import imap
 from graph.model.merge import Corpus, Gathering
 from graph.read.cache import CacheWriter, RecordCache, dump, load, record_key
 from graph.read.identity import DEFAULT_BASE, check_base
@@ -141,27 +140,32 @@ def reset_worker() -> None:
     _SETTINGS.clear()
 
 
-#: What a chunk gives back: per file (cache key or None, pickled records, taken from the cache),
-#: and the seconds spent reading, parsing and extracting.
-ChunkResult = tuple[list[tuple[bytes | None, bytes, bool]], tuple[float, float, float]]
+#: What a chunk gives back: per file (cache key or None, its records, taken from the cache), and the
+#: seconds spent reading, parsing and extracting. With a cache (a key), the records are pickled, as the
+#: cache keeps them; without, they are the records themselves, pickled with the whole chunk (once, and
+#: what files of a chunk repeat, once) when they go back from a worker process.
+ChunkResult = tuple[list[tuple[bytes | None, FileRecords | bytes, bool]], tuple[float, float, float]]
 #: The same with each parsed file's records as they are (a cached file's still pickled, as in the cache).
-ChunkRecords = tuple[list[tuple[bytes | None, FileRecords | bytes, bool]], tuple[float, float, float]]
+ChunkRecords = ChunkResult
 
 
 def process_chunk(chunk: list[Source]) -> ChunkResult:
     """A chunk of files processed in a worker (see :func:`init_worker`).
 
-    Each file's records come back serialised, with the stage times of the chunk.
+    Each file's records come back, pickled for the cache when it has a cache key, with the stage
+    times of the chunk.
 
     >>> from graph.read.sources import find_sources
     >>> init_worker("https://example.org/id/", frozenset(), None)
     >>> out, times = process_chunk(find_sources(["seeds"]))
     >>> reset_worker()
-    >>> [(key, hit) for key, _, hit in out]
-    [(None, False), (None, False)]
+    >>> [(key, type(got).__name__, hit) for key, got, hit in out]
+    [(None, 'FileRecords', False), (None, 'FileRecords', False)]
     """
     out, times = chunk_records(chunk)
-    return [(key, got if isinstance(got, bytes) else dump(got), hit) for key, got, hit in out], times
+    return [
+        (key, dump(got) if key is not None and not isinstance(got, bytes) else got, hit) for key, got, hit in out
+    ], times
 
 
 def chunk_records(chunk: list[Source]) -> ChunkRecords:
@@ -216,8 +220,8 @@ def map_chunks(
 ) -> Iterator[T]:
     """``task`` over ``chunks`` in ``workers`` processes (or here, for 1), results in order.
 
-    At most a few chunks per worker are in flight, so results never pile up in
-    memory faster than the caller consumes them. ``initializer(*init)`` sets up
+    At most a few chunks per worker are in flight (:func:`graph.engines.pool.imap`), so results
+    never pile up in memory faster than the caller consumes them. ``initializer(*init)`` sets up
     each worker (default: :func:`init_worker` with ``(base, drop, cache)``).
     """
     initializer = initializer or init_worker
@@ -228,20 +232,7 @@ def map_chunks(
         finally:
             reset_worker()
         return
-    pool = multiprocessing.get_context().Pool(workers, initializer, init)
-    try:
-        todo = iter(chunks)
-        pending = deque(pool.apply_async(task, (chunk,)) for chunk in islice(todo, 3 * workers))
-        while pending:
-            result = pending.popleft().get()
-            chunk = next(todo, None)
-            if chunk is not None:
-                pending.append(pool.apply_async(task, (chunk,)))
-            yield result
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
+    yield from imap(task, chunks, workers, initializer, init)
 
 
 def worker_count(workers: int | None, files: int) -> int:
@@ -292,13 +283,15 @@ def process_files(
         for out, times in map_chunks(process_chunk, chunks, worker_count(workers, n), init):
             for i in range(3):
                 stage[i] += times[i]
-            for key, payload, hit in out:
-                if key is not None:
-                    used.append(key)
-                    if not hit:
-                        new.append((key, payload))
+            for key, got, hit in out:
+                if isinstance(got, bytes):
+                    if key is not None:
+                        used.append(key)
+                        if not hit:
+                            new.append((key, got))
+                    got = load(got)
                 fb.count("files from cache" if hit else "files parsed")
-                yield load(payload)
+                yield got
             fb.advance(len(out))
             if writer is not None and len(new) >= FLUSH:
                 writer.put(new)  # a few at a time: new entries never pile up in memory
