@@ -20,12 +20,11 @@ import os
 import pickle
 import stat
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any, TypeVar
 
+from graph.engines.pool import imap
 from graph.model.merge import Corpus, Gathering
 from graph.read.cache import CacheWriter, RecordCache, record_key
 from graph.read.codec import PayloadError, decode, encode
@@ -42,6 +41,7 @@ __all__ = [
     "UNREADABLE",
     "ChunkResult",
     "WorkerSettings",
+    "chunk_records",
     "init_worker",
     "map_chunks",
     "parse_again",
@@ -155,9 +155,11 @@ def reset_worker() -> None:
 #: (records the codec cannot hold, never cached); the cache's database failed to read its entry.
 HIT, PICKLED, UNREADABLE = 1, 2, 4
 
-#: What a chunk gives back: per file (cache key or None, its records as a payload, how: flags above),
-#: and the seconds spent reading, parsing and extracting.
-ChunkResult = tuple[list[tuple[bytes | None, bytes, int]], tuple[float, float, float]]
+#: What a chunk gives back: per file (cache key or None, its records, how: flags above), and the seconds
+#: spent reading, parsing and extracting. A file with a cache key comes back as a payload (as the cache
+#: keeps it); one without, as its records themselves, pickled with the whole chunk when they go back from a
+#: worker process (once a chunk, and what its files repeat once).
+ChunkResult = tuple[list[tuple[bytes | None, FileRecords | bytes, int]], tuple[float, float, float]]
 
 
 def _payload(records: FileRecords) -> tuple[bytes, int]:
@@ -168,12 +170,14 @@ def _payload(records: FileRecords) -> tuple[bytes, int]:
     return payload, 0
 
 
-def records_of(payload: bytes, how: int, source: Source) -> FileRecords:
-    """The records of ``source`` from the payload :func:`process_chunk` sent for it.
+def records_of(payload: FileRecords | bytes, how: int, source: Source) -> FileRecords:
+    """The records of ``source`` from what :func:`process_chunk` sent for it.
 
     A cached payload that does not decode, or holds another file's records,
     raises :class:`PayloadError` (the file is then parsed again).
     """
+    if isinstance(payload, FileRecords):
+        return payload
     if how & PICKLED:
         records: FileRecords = pickle.loads(payload)  # noqa: S301 - made by our own worker just now, never stored
         return records
@@ -184,9 +188,10 @@ def records_of(payload: bytes, how: int, source: Source) -> FileRecords:
 
 
 def process_chunk(chunk: list[Source]) -> ChunkResult:
-    """A chunk of files processed in a worker (see :func:`init_worker`).
+    """A chunk of files processed in a worker (see :func:`init_worker`), as it goes back to the caller.
 
-    Each file's records come back as a payload, with the stage times of the chunk.
+    Each file's records come back, as a payload for the cache when it has a cache key, with the stage
+    times of the chunk.
 
     >>> from graph.read.sources import find_sources
     >>> init_worker("https://example.org/id/", frozenset(), None)
@@ -196,9 +201,29 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
     >>> [(key, how) for key, _, how in out], records_of(out[0][1], out[0][2], sources[0]).source
     ([(None, 0), (None, 0)], '000_538a4fffcd099543.txt')
     """
+    out, times = chunk_records(chunk)
+    for i, (key, got, how) in enumerate(out):
+        if key is not None and isinstance(got, FileRecords):
+            payload, pickled = _payload(got)
+            out[i] = (key, payload, how | pickled)
+    return out, times
+
+
+def chunk_records(chunk: list[Source]) -> ChunkResult:
+    """:func:`process_chunk` without making payloads of what was parsed: for work done in the worker itself.
+
+    A file found in the cache comes back as its payload (flag ``HIT``), every other as its records.
+
+    >>> from graph.read.sources import find_sources
+    >>> init_worker("https://example.org/id/", frozenset(), None)
+    >>> out, times = chunk_records(find_sources(["seeds"]))
+    >>> reset_worker()
+    >>> [(key, type(got).__name__, how) for key, got, how in out]
+    [(None, 'FileRecords', 0), (None, 'FileRecords', 0)]
+    """
     settings = worker_settings()
     base, drop, cache, keys = settings.base, settings.drop, settings.cache, settings.keys
-    out: list[tuple[bytes | None, bytes, int]] = []
+    out: list[tuple[bytes | None, FileRecords | bytes, int]] = []
     read_s = parse_s = extract_s = 0.0
     clock = time.process_time  # CPU seconds: what the work costs, whatever else runs
     with paused_gc():
@@ -208,7 +233,7 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
             t1 = clock()
             read_s += t1 - t0
             if raw is None:
-                out.append((None, *_payload(process_file(source, base, drop))))
+                out.append((None, process_file(source, base, drop), 0))
                 parse_s += clock() - t1
                 continue
             key = record_key(raw, source.name, base, drop) if keys else None
@@ -229,8 +254,7 @@ def process_chunk(chunk: list[Source]) -> ChunkResult:
             t3 = clock()
             parse_s += t2 - t1
             extract_s += t3 - t2
-            payload, pickled = _payload(records)
-            out.append((key, payload, how | pickled))
+            out.append((key, records, how))
     return out, (read_s, parse_s, extract_s)
 
 
@@ -243,8 +267,8 @@ def map_chunks(
 ) -> Iterator[T]:
     """``task`` over ``chunks`` in ``workers`` processes (or here, for 1), results in order.
 
-    At most a few chunks per worker are in flight, so results never pile up in
-    memory faster than the caller consumes them. ``initializer(*init)`` sets up
+    At most a few chunks per worker are in flight (:func:`graph.engines.pool.imap`), so results
+    never pile up in memory faster than the caller consumes them. ``initializer(*init)`` sets up
     each worker (default: :func:`init_worker` with ``(base, drop, cache)``).
     """
     initializer = initializer or init_worker
@@ -255,20 +279,7 @@ def map_chunks(
         finally:
             reset_worker()
         return
-    pool = multiprocessing.get_context().Pool(workers, initializer, init)
-    try:
-        todo = iter(chunks)
-        pending = deque(pool.apply_async(task, (chunk,)) for chunk in islice(todo, 3 * workers))
-        while pending:
-            result = pending.popleft().get()
-            chunk = next(todo, None)
-            if chunk is not None:
-                pending.append(pool.apply_async(task, (chunk,)))
-            yield result
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
+    yield from imap(task, chunks, workers, initializer, init)
 
 
 def worker_count(workers: int | None, files: int) -> int:
@@ -339,7 +350,7 @@ def process_files(
                     continue
                 if key is not None:
                     used.append(key)
-                    if not how & (HIT | PICKLED):
+                    if not how & (HIT | PICKLED) and isinstance(payload, bytes):
                         new.append((key, payload))
                 fb.count("files from cache" if how & HIT else "files parsed")
                 yield records

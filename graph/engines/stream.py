@@ -34,12 +34,11 @@ from typing import IO
 from graph.engines.local import (
     CHUNK,
     HIT,
-    PICKLED,
     UNREADABLE,
+    chunk_records,
     init_worker,
     map_chunks,
     parse_again,
-    process_chunk,
     records_of,
     say_cache_problems,
     worker_count,
@@ -49,7 +48,7 @@ from graph.model.merge import Corpus
 from graph.model.report import EmptyInputError, empty_message
 from graph.rdf.mapping import PROV, Block, build_iri, default_blocks, document_blocks, iri
 from graph.read.cache import RecordCache
-from graph.read.codec import PayloadError
+from graph.read.codec import PayloadError, encode
 from graph.read.identity import DEFAULT_BASE, check_base, source_iri
 from graph.read.records import Topic
 from graph.read.sources import Source, SourceWalk
@@ -63,8 +62,8 @@ __all__ = ["STREAM_FORMATS", "StreamResult", "stream_build"]
 STREAM_FORMATS = ("nt", "nq")
 #: N-Triples lines per sorted run written to disk (bounds the memory of a streaming build).
 RUN_LINES = 400_000
-#: Runs merged at once (more are merged in rounds).
-FAN_IN = 64
+#: Runs merged at once (more are merged in rounds): a million generated files make ~140 runs, merged in one.
+FAN_IN = 256
 
 
 @dataclass
@@ -93,7 +92,7 @@ _USED = f"<{PROV}used>"
 
 def _stream_task(chunk: list[Source]) -> StreamChunk:
     """In a worker: a chunk of files to records, and the records to N-Quads and N-Triples text."""
-    out, times = process_chunk(chunk)
+    out, times = chunk_records(chunk)  # the records as they are: no pickling them here to unpickle them here
     settings = worker_settings()
     formats: tuple[str, ...] = settings.extra["formats"]
     base = settings.base
@@ -107,19 +106,19 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
     used: list[str] = []
     bad, damaged = 0, False
     with paused_gc():
-        for source, (key, payload, how) in zip(chunk, out, strict=True):
+        for source, (key, got, how) in zip(chunk, out, strict=True):
             if how & UNREADABLE:
                 bad, damaged = bad + 1, True
             try:
-                f = records_of(payload, how, source)
+                f = records_of(got, how, source)
             except PayloadError:  # a cached entry that is not what this code wrote: a miss, said once
                 bad += 1
                 f, entry = parse_again(source, settings.base, settings.drop, key)
                 if entry is not None:
                     new.append(entry)
             else:
-                if key is not None and not how & (HIT | PICKLED):
-                    new.append((key, payload))
+                if key is not None and not how & HIT and (payload := encode(f)) is not None:
+                    new.append((key, payload))  # what the codec cannot hold is never cached
             if f.rejected:
                 errors += [str(d) for d in f.diagnostics if d.severity == "error"] or [f"{f.source}: error: rejected"]
             topics.update(t.iri for t in f.topics)

@@ -101,15 +101,16 @@ def block(subject: str, pairs: list[tuple[str, str]]) -> str:
         pairs = _types_first(pairs)
     out = [compact(subject)]
     add = out.append
+    heads = _HEADS
     last = None
     for predicate, obj in pairs:
         if predicate == last:  # another object of the same predicate
             add(",\n        ")
         else:
-            p = _PREDICATES.get(predicate)
-            if p is None:
-                p = _PREDICATES[predicate] = "a" if predicate == _TYPE else compact(predicate)
-            add(f"\n    {p} " if last is None else f" ;\n    {p} ")
+            head = heads.get(predicate)
+            if head is None:
+                head = heads[predicate] = f" ;\n    {'a' if predicate == _TYPE else compact(predicate)} "
+            add(head)
             last = predicate
         # compact(obj), without the call where the answer is known: a plain literal stays as it is,
         # an IRI outside every prefix's namespace too, and typed literals (few values: numbers,
@@ -125,6 +126,8 @@ def block(subject: str, pairs: list[tuple[str, str]]) -> str:
             add(short)
         else:
             add(compact(obj))
+    if last is not None:
+        out[1] = out[1][2:]  # the first predicate follows the subject on a line of its own, no " ;" before it
     add(" .\n\n")
     return "".join(out)
 
@@ -136,8 +139,8 @@ def _types_first(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return pairs if start == stop else pairs[start:stop] + pairs[:start] + pairs[stop:]
 
 
-# Predicate term -> how it is written (predicates are few: a small memo).
-_PREDICATES: dict[str, str] = {}
+# Predicate term -> " ;", a new line and the predicate as written (predicates are few: a small memo).
+_HEADS: dict[str, str] = {}
 # A short typed literal (a number, a boolean) -> how it is written.
 _TYPED: dict[str, str] = {}
 # An IRI term can only be shortened if it starts with one of these.

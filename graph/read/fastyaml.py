@@ -53,12 +53,13 @@ class _Unusual(Exception):
 
 # The subset takes printable characters only (``str.isprintable``, a subset of what YAML
 # allows): no tab, no CR, no NEL/LS/PS line breaks, no BOM, no control character.
+# The ASCII characters the subset allows: the printable ones and the line feed.
+_PRINTABLE_ASCII = bytes([0x0A, *range(0x20, 0x7F)])
 # A line: its indentation, a sequence dash, a mapping key (a plain name, then ':' and a
-# space or the end of the line), and the rest.
-_LINE = re.compile(r"^( *)(- +|-(?= *$))?(?:([A-Za-z_][A-Za-z0-9_.\-]*):(?: +|(?=$)))?(.*)$", re.MULTILINE)
+# space or the end of the line), and the rest. Blank lines and comment lines (a '#' first) match nothing.
+_LINE = re.compile(r"^( *+)(?!#|$)(- +|-(?= *$))?(?:([A-Za-z_][A-Za-z0-9_.\-]*):(?: +|(?=$)))?(.*)$", re.MULTILINE)
 # 2021-12-15T08:27:00Z: a timestamp in UTC to the second, as the feeds write them.
 _UTC_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
-_UTC_STAMP_PARTS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"\Z')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'\Z")
@@ -135,95 +136,129 @@ def load(text: str) -> dict[str, Any] | None:
     >>> load("a: 1\\n  b: 2\\n") is None
     True
     """
-    if not ENABLED or not text.replace("\n", " ").isprintable():
+    if not ENABLED:
         return None
-    # One C-speed pass splits every line into (indent, "- ", key, rest); blank and comment lines go.
-    lines = [
-        [len(indent), dash, key, rest]
-        for indent, dash, key, rest in _LINE.findall(text)
-        if dash or key or (rest and rest[0] != "#")
-    ]
+    # Printable, line feeds aside: the printable ASCII bytes are deleted at C speed, and what is left
+    # (the characters beyond ASCII, and any control character) must be printable.
+    if (
+        not text.encode("utf-8", "surrogatepass")
+        .translate(None, _PRINTABLE_ASCII)
+        .decode("utf-8", "surrogatepass")
+        .isprintable()
+    ):
+        return None
+    # One C-speed pass splits every line into (indent, "- ", key, rest); blank and comment lines
+    # match nothing. An indentation stays a string of spaces: strings of spaces compare as their lengths.
+    lines = _LINE.findall(text)
     if not lines or lines[0][1] or not lines[0][2]:
         return None
     try:
-        data, pos = _Parser(lines).mapping(0, lines[0][0])
+        data, pos = _mapping(lines, 0, len(lines), lines[0][0], False)
     except _Unusual:
         return None
     return data if pos == len(lines) else None
 
 
-class _Parser:
-    __slots__ = ("lines", "n")
+# A line is (indent, dash, key, rest), each a string.
+_Line = tuple[str, str, str, str]
 
-    def __init__(self, lines: list[list[Any]]) -> None:
-        self.lines = lines
-        self.n = len(lines)
 
-    def node(self, pos: int, indent: int) -> tuple[Any, int]:
-        _, dash, key, _ = self.lines[pos]
-        if dash:
-            return self.sequence(pos, indent)
-        if key:
-            return self.mapping(pos, indent)
-        raise _Unusual
+def _node(lines: list[_Line], pos: int, n: int, indent: str) -> tuple[Any, int]:
+    """The block collection that starts at line ``pos``, indented by ``indent``."""
+    _, dash, key, _ = lines[pos]
+    if dash:
+        return _sequence(lines, pos, n, indent)
+    if key:
+        return _mapping(lines, pos, n, indent, False)
+    raise _Unusual
 
-    def mapping(self, pos: int, indent: int) -> tuple[dict[str, Any], int]:
-        lines, n = self.lines, self.n
-        out: dict[str, Any] = {}
-        while pos < n:
-            here, dash, key, rest = lines[pos]
-            if here != indent:
-                break
-            if dash or not key:
-                raise _Unusual
+
+def _mapping(lines: list[_Line], pos: int, n: int, indent: str, item: bool) -> tuple[dict[str, Any], int]:
+    """A block mapping at ``indent``; ``item``: its first line is a sequence's ``- key: ...``, whose key
+    stands at ``indent``."""
+    out: dict[str, Any] = {}
+    while pos < n:
+        here, dash, key, rest = lines[pos]
+        if item:
+            item = False
+        elif here != indent:
+            break
+        elif dash or not key:
+            raise _Unusual
+        if key not in _KEYS:
             if key[0] in _RESOLVERS and type(_plain(key)) is not str:
                 raise _Unusual  # a key such as `true` or `null`
-            if key in out:
-                raise _Unusual  # a repeated key: PyYAML's path says where
-            pos += 1
-            if rest:
+            if len(_KEYS) < _KEYS_KEPT:
+                _KEYS.add(key)
+        if key in out:
+            raise _Unusual  # a repeated key: PyYAML's path says where
+        pos += 1
+        if rest:
+            # A double-quoted text without escapes (the feeds' titles, excerpts, URLs): taken as it is.
+            if rest[0] == '"' and rest[-1] == '"' and len(rest) > 1 and '"' not in (body := rest[1:-1]):
+                value = body if "\\" not in body else _scalar(rest)
+            elif (value := _SEEN.get(rest, _scalar)) is _scalar:  # a plain value seen before (a number, a name)
                 value = _scalar(rest)
-            elif pos < n and lines[pos][0] > indent:
-                value, pos = self.node(pos, lines[pos][0])
-            elif pos < n and lines[pos][0] == indent and lines[pos][1]:
-                value, pos = self.sequence(pos, indent)
-            else:
-                value = None
             if pos < n and lines[pos][0] > indent:
                 raise _Unusual  # a continuation line, or an indentation PyYAML should judge
-            out[key] = value
-        return out, pos
-
-    def sequence(self, pos: int, indent: int) -> tuple[list[Any], int]:
-        lines, n = self.lines, self.n
-        out: list[Any] = []
-        while pos < n:
-            line = lines[pos]
-            here, dash, key, rest = line
-            if here != indent or not dash:
-                break
-            if key:
-                # "- key: value": a mapping that starts on this line, at this column.
-                column = here + len(dash)
-                line[0], line[1] = column, ""
-                item, pos = self.mapping(pos, column)
-            elif rest:
-                item = _scalar(rest)
-                pos += 1
-            else:
-                pos += 1
+        elif pos < n:
+            below = lines[pos][0]
+            if below > indent:
+                value, pos = _node(lines, pos, n, below)
                 if pos < n and lines[pos][0] > indent:
-                    item, pos = self.node(pos, lines[pos][0])
-                else:
-                    item = None
+                    raise _Unusual
+            elif below == indent and lines[pos][1]:
+                value, pos = _sequence(lines, pos, n, indent)
+            else:
+                value = None
+        else:
+            value = None
+        out[key] = value
+    return out, pos
+
+
+def _sequence(lines: list[_Line], pos: int, n: int, indent: str) -> tuple[list[Any], int]:
+    """A block sequence whose dashes stand at ``indent``."""
+    out: list[Any] = []
+    while pos < n:
+        here, dash, key, rest = lines[pos]
+        if here != indent or not dash:
+            break
+        if key:
+            # "- key: value": a mapping that starts on this line, its keys at the column of this key.
+            item, pos = _mapping(lines, pos, n, " " * (len(here) + len(dash)), True)
+        elif rest:
+            if (item := _SEEN.get(rest, _scalar)) is _scalar:
+                item = _scalar(rest)
+            pos += 1
+        else:
+            pos += 1
             if pos < n and lines[pos][0] > indent:
-                raise _Unusual
-            out.append(item)
-        return out, pos
+                item, pos = _node(lines, pos, n, lines[pos][0])
+            else:
+                item = None
+        if pos < n and lines[pos][0] > indent:
+            raise _Unusual
+        out.append(item)
+    return out, pos
+
+
+#: Plain scalars already read, by their text as written (a feed repeats its names, numbers and flags;
+#: every value is immutable: text, a number, a boolean, None, a date), and how many are remembered at most.
+_SEEN: dict[str, Any] = {}
+_SEEN_KEPT = 1 << 16
+
+#: Keys already known to be plain text (a feed uses a few dozen), and how many are remembered at most.
+_KEYS: set[str] = set()
+_KEYS_KEPT = 4096
 
 
 def _scalar(text: str) -> Any:
-    """A one-line scalar (leading spaces already gone)."""
+    """A one-line scalar (leading spaces already gone).
+
+    A plain scalar other than a UTC timestamp is remembered in :data:`_SEEN` by its text as written.
+    """
+    original = text
     if text[-1] == " ":
         text = text.rstrip(" ")
     first = text[0]
@@ -245,13 +280,17 @@ def _scalar(text: str) -> Any:
         raise _Unusual
     if ": " in text or text[-1] == ":" or " #" in text:
         raise _Unusual
-    if len(text) == 20 and text[19] == "Z" and _UTC_STAMP.match(text):  # the feeds' dates: built here, not cached
+    if len(text) == 20 and text[19] == "Z" and _UTC_STAMP.match(text):  # the feeds' dates: built here, not kept
+        if text[11:13] > "23":
+            raise _Unusual  # hour 24: PyYAML says what is wrong
         try:
-            year, month, day, hour, minute, second = map(int, _UTC_STAMP_PARTS.findall(text))
-            return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)  # as PyYAML builds it
+            return dt.datetime.fromisoformat(text)  # what PyYAML builds: an aware datetime in UTC (dt.UTC)
         except ValueError:
             return text  # a 13th month: the text, as the timestamp constructor gives it
-    return _plain(text)
+    value = _plain(text)
+    if len(_SEEN) < _SEEN_KEPT:
+        _SEEN[original] = value
+    return value
 
 
 @lru_cache(maxsize=1 << 14)

@@ -724,9 +724,10 @@ def parse_document(raw: bytes, name: str) -> Document:
         else:
             note("CR line ends; read as LF", None, "cr")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # ASCII text (most files) is checked as bytes, at C speed: deleting what YAML allows leaves nothing.
-    clean = text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
-    odd = None if clean else _NON_PRINTABLE.search(text)
+    # Checked as bytes, at C speed: deleting the ASCII YAML allows leaves the characters beyond ASCII (whole
+    # UTF-8 sequences) and any ASCII YAML refuses; only those few are searched (the same answer as the text's).
+    left = raw.translate(None, _PRINTABLE_ASCII)
+    odd = _NON_PRINTABLE.search(text) if left and _NON_PRINTABLE.search(left.decode("utf-8")) else None
     if odd is not None:  # YAML refuses them raw (escaped in double quotes they are fine): keep the rest
         line = text.count("\n", 0, odd.start()) + 1
         note(
@@ -1020,7 +1021,10 @@ def _check_shape(block: str, first_line: int) -> None:
     # Depth <= brackets + 2 * (longest run of indentation, "- " and "? " + 1): at most 16 + 2 * 17 < MAX_DEPTH.
     brackets = block.count("[") + block.count("{")
     deep = brackets > 16 or _DEEP_PREFIX.match(block) is not None or _DEEP_LINE.search(block) is not None
-    many = 2 * (block.count(",") + block.count("\n") + brackets + block.count("-") + block.count("?") + 1) > MAX_VALUES
+    # Each character counted below is one of len(block): a short block cannot hold too many values (no count needed).
+    many = 2 * (len(block) + 1) > MAX_VALUES and (
+        2 * (block.count(",") + block.count("\n") + brackets + block.count("-") + block.count("?") + 1) > MAX_VALUES
+    )
     if not (deep or many):
         return
     depth = values = 0
