@@ -2,9 +2,12 @@
 
 Any RDF export (Turtle, N-Triples, JSON-LD, GraphML, which carries its RDF)
 holds the merged graph: each node's description becomes one merged record
-again. N-Quads and TriG hold one named graph per source file: each graph
-becomes that file's records, and the files are merged exactly as a build merges
-them. Either way the corpus gives the same ``nx`` graph (nodes, kinds, labels,
+again. N-Quads and TriG hold one named graph per source file and the build's
+graph; flattened, they are the merged graph, read the same way. Values that
+lost where files disagreed (under their alternative terms,
+:func:`graph.rdf.terms.alternative`) are kept beside the records
+(``Corpus.alternatives``, with the file that said each where the export says
+it). Either way the corpus gives the same ``nx`` graph (nodes, kinds, labels,
 edges) as the build that wrote the export, and writing it again gives the same
 RDF.
 """
@@ -26,17 +29,21 @@ from rdflib.term import Node
 
 from graph.formats import for_path, graphml
 from graph.model.merge import Corpus
-from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB, XSD, vocab_key
+from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB, XSD, literal, vocab_key
 from graph.rdf.mapping import iri as _iri
+from graph.rdf.terms import ALTERNATIVE, alternative_of
 from graph.read.identity import DEFAULT_BASE, canonical_url
 from graph.read.records import Article, FileRecords, Image, Provider, Scalar, Topic
 from graph.read.site import CREATIVE_WORKS
 
 __all__ = [
+    "Quad",
     "corpus_from_dataset",
     "corpus_from_graph",
+    "corpus_from_quads",
     "load_corpus",
     "merged_graph",
+    "merged_quads",
     "read_rdf",
     "read_merged",
 ]
@@ -71,6 +78,8 @@ def _reverse(scope: str) -> dict[str, str]:
 _KEYS = {"": _reverse(""), "provider": _reverse("provider"), "images": _reverse("images"), "topic": _reverse("topic")}
 
 Description = dict[rdflib.URIRef, list[Node]]
+#: A statement and the named graph it is in (``None``: the default graph, or an export without graphs).
+Quad = tuple[Node, Node, Node, str | None]
 
 
 def read_rdf(path: str | os.PathLike[str]) -> rdflib.Graph:
@@ -109,14 +118,15 @@ def load_corpus(path: str | os.PathLike[str]) -> Corpus:
     >>> len(corpus.articles), len(corpus.providers), len(corpus.topics), len(corpus.images)
     (4, 4, 2, 4)
     """
-    triples = _fast_triples(Path(path))
-    if triples is None:
-        return corpus_from_graph(read_merged(path))
-    return corpus_from_graph(triples)
+    quads = _fast_quads(Path(path))
+    if quads is None:
+        g = read_rdf(path)
+        return corpus_from_quads(merged_quads(g) if isinstance(g, rdflib.Dataset) else ((*t, None) for t in g))
+    return corpus_from_quads(quads)
 
 
-def _fast_triples(path: Path) -> list[tuple[Node, Node, Node]] | None:
-    """The merged graph's triples parsed by pyoxigraph, or ``None`` (not installed, or a file it cannot read)."""
+def _fast_quads(path: Path) -> list[Quad] | None:
+    """The merged graph's statements parsed by pyoxigraph, or ``None`` (not installed, or a file it cannot read)."""
     try:
         import pyoxigraph as ox
     except ImportError:
@@ -132,17 +142,31 @@ def _fast_triples(path: Path) -> list[tuple[Node, Node, Node]] | None:
         else:
             quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt.oxigraph))
         terms: dict[Any, Node] = {}
-        rows = [(_ox_term(q.subject, terms), _ox_term(q.predicate, terms), _ox_term(q.object, terms), q.graph_name)
-                for q in quads]  # fmt: skip
+        rows: list[Quad] = [
+            (
+                _ox_term(q.subject, terms),
+                _ox_term(q.predicate, terms),
+                _ox_term(q.object, terms),
+                q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None,
+            )
+            for q in quads
+        ]
     except (SyntaxError, ValueError, OSError):
         return None  # let rdflib parse it and say what is wrong
-    if not fmt.dataset:
-        return [(s, p, o) for s, p, o, _ in rows]
+    return _default_wins(rows) if fmt.dataset else rows
+
+
+def _default_wins(rows: Iterable[Quad]) -> list[Quad]:
+    """Statements of a dataset, where a dataset written by an earlier newsgraph put the values it chose in
+    the default graph: those win over the named graphs' (today's datasets have no default graph)."""
+    rows = list(rows)
     chosen: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
     for s, p, o, g in rows:
-        if isinstance(g, ox.DefaultGraph):
+        if g is None:
             chosen[s, p].add(o)
-    return list(dict.fromkeys((s, p, o) for s, p, o, _ in rows if (s, p) not in chosen or o in chosen[s, p]))
+    if not chosen:
+        return rows
+    return [(s, p, o, g) for s, p, o, g in rows if (s, p) not in chosen or o in chosen[s, p]]
 
 
 def _ox_term(term: Any, cache: dict[Any, Node]) -> Node:
@@ -256,7 +280,7 @@ class _Reader:
     def extra(self, desc: Description, handled: set[rdflib.URIRef], scope: str) -> list[tuple[str, Scalar]]:
         pairs: list[tuple[str, Scalar]] = []
         for p, objects in desc.items():
-            if p in handled or p == _TYPE:
+            if p in handled or p == _TYPE or p.startswith(ALTERNATIVE):
                 continue
             key = _KEYS[scope].get(str(p)) or vocab_key(str(p))
             if key is None:
@@ -482,7 +506,23 @@ def corpus_from_graph(g: rdflib.Graph | Iterable[tuple[Node, Node, Node]]) -> Co
     >>> sorted(corpus_from_graph(kg.rdf).articles) == sorted(kg.corpus.articles)
     True
     """
-    descriptions = _describe(g)
+    return corpus_from_quads((s, p, o, None) for s, p, o in g)
+
+
+def corpus_from_quads(quads: Iterable[Quad]) -> Corpus:
+    """The corpus of statements (each with its graph, or ``None``) that flattened are a merged graph.
+
+    Values under alternative terms are kept in ``Corpus.alternatives``, by the
+    file whose graph held them (``""`` for no file's).
+    """
+    said: dict[tuple[Node, Node, Node], set[str | None]] = {}
+    for s, p, o, g in quads:
+        graphs = said.get((s, p, o))
+        if graphs is None:
+            said[s, p, o] = {g}
+        else:
+            graphs.add(g)
+    descriptions = _describe(said)
     base = _base(descriptions)
     reader = _Reader(descriptions, base)
     records = reader.records()
@@ -492,15 +532,43 @@ def corpus_from_graph(g: rdflib.Graph | Iterable[tuple[Node, Node, Node]]) -> Co
         for s in a.sources:
             cited[s].append(a.iri)
     files = [_file(path, document, cited[path], records) for path, document in _sources(descriptions, reader)]
-    return Corpus(base, articles, providers, topics, images, files)
+    corpus = Corpus(base, articles, providers, topics, images, files)
+    corpus.alternatives = _alternatives(said, reader)
+    return corpus
+
+
+def _alternatives(
+    said: dict[tuple[Node, Node, Node], set[str | None]], reader: _Reader
+) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """The statements under alternative terms: source file ("" for none) → subject → pairs (N-Triples terms)."""
+    found: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    for (s, p, o), graphs in said.items():
+        if alternative_of(str(p)) is None:
+            continue
+        pair = (_term(p), _term(o))
+        for g in graphs:
+            source = reader.paths.get(g, "") if g is not None else ""
+            found[source][_term(s)].add(pair)
+    return {
+        source: {subject: sorted(pairs) for subject, pairs in sorted(subjects.items())}
+        for source, subjects in sorted(found.items())
+    }
+
+
+def _term(term: Node) -> str:
+    """An rdflib term as the N-Triples term newsgraph writes."""
+    if isinstance(term, rdflib.Literal):
+        text = literal(str(term))
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != f"{XSD}string":
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return f"<{term}>"
 
 
 def corpus_from_dataset(ds: rdflib.Dataset) -> Corpus:
-    """The corpus of a dataset (N-Quads, TriG).
-
-    The dataset flattened is what every file said; where files disagree, the
-    default graph holds the values the build chose, and those win. What is
-    left is the merged graph, read as :func:`corpus_from_graph` reads it.
+    """The corpus of a dataset (N-Quads, TriG): every graph flattened, read as :func:`corpus_from_graph` reads.
 
     >>> from graph.formats import trig
     >>> import tempfile, pathlib
@@ -510,11 +578,25 @@ def corpus_from_dataset(ds: rdflib.Dataset) -> Corpus:
     >>> len(corpus_from_dataset(trig.read(path)).articles)
     4
     """
-    return corpus_from_graph(merged_graph(ds))
+    return corpus_from_quads(merged_quads(ds))
+
+
+def merged_quads(ds: rdflib.Dataset) -> list[Quad]:
+    """The statements of a dataset with their graphs (``None``: the default graph).
+
+    Flattened, they are the merged graph (a dataset written by an earlier
+    newsgraph held the values it chose in the default graph: those win).
+    """
+    default = str(DATASET_DEFAULT_GRAPH_ID)
+    rows: list[Quad] = []
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        name = None if c is None else str(getattr(c, "identifier", c))
+        rows.append((s, p, o, None if name == default else name))
+    return _default_wins(rows)
 
 
 def merged_graph(ds: rdflib.Dataset) -> rdflib.Graph:
-    """The merged graph of a dataset: every graph flattened, the default graph's values winning where files disagree.
+    """The merged graph of a dataset: every graph flattened (see :func:`merged_quads`).
 
     >>> from graph.formats import nq
     >>> import tempfile, pathlib
@@ -525,13 +607,7 @@ def merged_graph(ds: rdflib.Dataset) -> rdflib.Graph:
     >>> len(merged_graph(nq.read(path))) == len(kg.rdf)
     True
     """
-    default = str(DATASET_DEFAULT_GRAPH_ID)
-    chosen: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-    for s, p, o, c in ds.quads((None, None, None, None)):
-        if c is None or str(getattr(c, "identifier", c)) == default:
-            chosen[s, p].add(o)
     merged = rdflib.Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        if (s, p) not in chosen or o in chosen[s, p]:
-            merged.add((s, p, o))
+    for s, p, o, _ in merged_quads(ds):
+        merged.add((s, p, o))
     return merged

@@ -1,6 +1,6 @@
 """TriG: the dataset in Turtle syntax, one named graph per source file.
 
-The same layout as :mod:`graph.formats.nq` (default graph first, then one
+The same layout as :mod:`graph.formats.nq` (the build's graph first, then one
 graph per file by graph IRI), each subject written as in the Turtle export.
 """
 
