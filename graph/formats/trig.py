@@ -22,8 +22,8 @@ def generate(source: Exportable) -> Iterator[str]:
 
     >>> from graph import build
     >>> text = "".join(generate(build(["seeds"])))
-    >>> text.count(" {\\n"), "a skos:ConceptScheme" in text
-    (2, True)
+    >>> text.count(" {\\n"), "a skos:ConceptScheme" in text  # the build's graph and one graph per file
+    (3, True)
     """
     yield header()
     for graph, blocks in dataset_blocks(source.corpus):
