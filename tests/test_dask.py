@@ -215,7 +215,8 @@ def test_stream_parts_hold_exactly_the_local_dataset(client: Any, samples: Path,
     write_article(
         folder,
         "x/stub.md",
-        "---\nwebUrl: https://x.example/2\nrelated:\n  - {webUrl: 'https://x.example/1', title: Stub, quality: 2}\n---\n",
+        "---\nwebUrl: https://x.example/2\nrelated:\n"
+        "  - {webUrl: 'https://x.example/1', title: Stub, quality: 2}\n---\n",
     )
     local = KnowledgeGraph(local_corpus([folder]))
     (reference,) = local.write(tmp_path / "local", ["nq"])

@@ -31,7 +31,8 @@ def _quads(path: Path) -> list[ox.Quad]:
 
 
 def _triples(path: Path) -> set[ox.Triple]:
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)}
+    quads = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
 
 
 def _assert_flattened_is_merged(paths: list[Path], out: Path) -> graph.KnowledgeGraph:
