@@ -27,6 +27,7 @@ from graph.read.identity import DEFAULT_BASE
 from graph.store.embedded import open_store
 from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
+from graph.store.incremental import StoreWriter
 from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 from graph.view.inline import InlinePage
@@ -88,8 +89,18 @@ class KnowledgeGraph(Queries):
             "files rejected": c.files_rejected,
         }
 
-    def write(self, out_dir: str | os.PathLike[str], formats: str | Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
+    def write(
+        self,
+        out_dir: str | os.PathLike[str],
+        formats: str | Sequence[str] = DEFAULT_FORMATS,
+        *,
+        store: str | os.PathLike[str] | None = None,
+    ) -> list[Path]:
         """Write ``out_dir/graph.<format>`` for each format (one name or many); return the paths written.
+
+        ``store``: also write the embedded store in that folder (``newsgraph build
+        --store``), or bring the store there up to date: from the same pass over
+        the graph as the Turtle, loaded while the other formats are written.
 
         >>> import tempfile
         >>> [p.name for p in build(["seeds"]).write(tempfile.mkdtemp())]
@@ -99,11 +110,24 @@ class KnowledgeGraph(Queries):
         """
         wanted = names(formats)
         out = Path(out_dir)
-        with paused_gc():  # millions of short-lived tuples, no cycles
-            together = write_together(self, out, wanted)  # Turtle and/or N-Triples, in one pass
-            for name in wanted:
-                if name not in together:
-                    FORMATS[name].write(self, out / FORMATS[name].filename)
+        writer = StoreWriter(store, self) if store is not None else None
+        try:
+            with paused_gc():  # millions of short-lived tuples, no cycles
+                scratch = writer.nt if writer is not None and "nt" not in wanted else None
+                digests = writer.digests if writer is not None else None
+                # Turtle and/or N-Triples (and the store's N-Triples and digests), in one pass
+                together = write_together(self, out, wanted, also_nt=scratch, digests=digests)
+                if writer is not None:
+                    writer.start(out / "graph.nt" if "nt" in together else None)  # loads while the rest is written
+                for name in wanted:
+                    if name not in together:
+                        FORMATS[name].write(self, out / FORMATS[name].filename)
+            if writer is not None:
+                writer.finish()
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
         return [out / FORMATS[name].filename for name in wanted]
 
     def show(self, **selectors: Any) -> InlinePage:

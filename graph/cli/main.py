@@ -21,7 +21,6 @@ from graph.engines.dask import DaskNotInstalled
 from graph.formats import FORMATS, names, write_atomic
 from graph.kg import DEFAULT_FORMATS, build, counts_text
 from graph.read.identity import DEFAULT_BASE
-from graph.store.embedded import write_store
 from graph.util.procs import paused_gc
 
 __all__ = ["main"]
@@ -100,12 +99,10 @@ def _build_graph(args: argparse.Namespace) -> int:
         print(f"newsgraph: --strict: {len(kg.report.rejected)} files rejected; exports not written", file=sys.stderr)
         return 1
     with fb.stage("write"):
-        kg.write(args.out, args.format)
+        kg.write(args.out, args.format, store=args.store)
     if "html" in args.format and (note := view_command.oversize_note(kg.nx.number_of_nodes())):
         print(f"graph.html: {note}", file=sys.stderr)
     write_atomic(report_path, [kg.report.to_json()])
-    if args.store:
-        write_store(kg, args.store)
     c = kg.counts()
     verbose_summary(fb)
     if args.quiet:

@@ -11,9 +11,10 @@ open it as it is. Its default graph is the merged graph, exactly the triples
 of ``graph.nt``. What the RDF does not say but a :class:`graph.KnowledgeGraph`
 needs is in that RDF (the build's provenance says which article each file
 holds); the named graph :data:`META_GRAPH` marks the folder as a newsgraph store
-(format version, base IRI), and queries do not see it unless they ask with
-``GRAPH``. :func:`read_corpus` turns a store back into the records, with the
-same loader as ``graph.load``.
+(format version, base IRI, digests that let the next build rewrite only what
+changed: :mod:`graph.store.incremental`), and queries do not see it unless they
+ask with ``GRAPH``. :func:`read_corpus` turns a store back into the records,
+with the same loader as ``graph.load``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -35,7 +34,8 @@ from graph.formats import Exportable
 from graph.formats import ntriples as _ntriples
 from graph.formats.load import corpus_from_graph
 from graph.model.merge import Corpus
-from graph.rdf.mapping import PREFIXES, XSD, literal
+from graph.rdf.mapping import PREFIXES, XSD
+from graph.store.incremental import META, StoreWriter, meta_lines
 
 __all__ = [
     "META_GRAPH",
@@ -51,9 +51,7 @@ __all__ = [
 ]
 
 #: The named graph of an on-disk store that holds what the RDF does not say.
-META_GRAPH = "urn:x-newsgraph:store"
-_META = "urn:x-newsgraph:"
-_STORE_VERSION = "1"
+META_GRAPH = META
 _STRING = f"{XSD}string"
 
 _INTEGERS = {
@@ -300,16 +298,10 @@ def _lines(source: Exportable) -> Iterator[str]:
     yield "".join(batch)
 
 
-def _meta_lines(source: Exportable) -> Iterator[str]:
-    node = f"<{META_GRAPH}>"
-    yield f'{node} <{_META}version> "{_STORE_VERSION}" .\n'
-    yield f"{node} <{_META}base> {literal(source.corpus.base)} .\n"
-
-
 def _load(store: ox.Store, source: Exportable) -> None:
     nt = ox.RdfFormat.N_TRIPLES
     store.bulk_load(input=io.BufferedReader(_ChunkReader(_lines(source)), 1 << 20), format=nt)
-    store.bulk_load(input="".join(_meta_lines(source)), format=nt, to_graph=ox.NamedNode(META_GRAPH))
+    store.bulk_load(input="".join(meta_lines(source.corpus.base)), format=nt, to_graph=ox.NamedNode(META_GRAPH))
 
 
 def memory_store(source: Exportable) -> ox.Store:
@@ -324,22 +316,13 @@ def memory_store(source: Exportable) -> ox.Store:
     return store
 
 
-def _is_store(path: Path) -> bool:
-    try:
-        store = ox.Store.read_only(str(path))
-    except OSError:
-        return False
-    try:
-        return store.contains_named_graph(ox.NamedNode(META_GRAPH))
-    finally:
-        del store
-
-
 def write_store(source: Exportable, path: str | os.PathLike[str]) -> Path:
-    """Write the graph as an on-disk pyoxigraph store in the folder ``path``; return it.
+    """Write the graph as an on-disk pyoxigraph store in the folder ``path``, or bring the store there up to date.
 
-    A previous store there is replaced only once the new one is complete; a
-    folder that holds anything else is left alone (``ValueError``).
+    A new store replaces the previous one only once complete; a store of this
+    newsgraph and base is updated in place, only where the graph changed
+    (:class:`graph.store.incremental.StoreWriter`); a folder that holds
+    anything else is left alone (``ValueError``).
 
     >>> import tempfile, pyoxigraph
     >>> from graph import build
@@ -348,28 +331,7 @@ def write_store(source: Exportable, path: str | os.PathLike[str]) -> Path:
     >>> query(store, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")
     [Row(n=4)]
     """
-    path = Path(path)
-    if path.exists() and not (path.is_dir() and (not any(path.iterdir()) or _is_store(path))):
-        raise ValueError(f"{path}: exists and is not a newsgraph store; not replacing it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        store = ox.Store(str(tmp))
-        _load(store, source)
-        store.flush()
-        store.optimize()
-        del store
-        if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            os.replace(path, old / "store")
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return path
+    return StoreWriter(path, source).write()
 
 
 def open_store(path: str | os.PathLike[str]) -> ox.Store:
