@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,14 +20,18 @@ from graph.formats.together import write_together
 from graph.model.merge import Corpus
 from graph.model.network import edge_count, edge_total, to_networkx
 from graph.model.report import RejectedFilesError, Report, make_report
+from graph.model.resolve import KINDS, Entry, Resolver, record_entries
 from graph.query.queries import Queries
 from graph.query.results import summary_html
 from graph.rdf.mapping import PREFIXES
 from graph.read.identity import DEFAULT_BASE
+from graph.read.records import Article, Image, Provider, Topic
+from graph.store.embedded import counts as _store_counts
 from graph.store.embedded import open_store
 from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
 from graph.store.incremental import StoreWriter
+from graph.store.records import Record, StoreRecords
 from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 from graph.view.inline import InlinePage
@@ -231,10 +235,18 @@ def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
 
 
 class _StoredKnowledgeGraph(KnowledgeGraph):
-    """A KnowledgeGraph over an on-disk store: its records are read from the store on first use."""
+    """A KnowledgeGraph over an on-disk store.
+
+    Its records are read from the store on first use; until then the first
+    questions (``topics``, ``providers``, ``articles`` about topics or from
+    providers, ``counts``, ``stats``) are answered with SPARQL on the store,
+    reading only the records they give; the networkx view is made only when a
+    graph algorithm asks for it.
+    """
 
     def __init__(self, store: pyoxigraph.Store) -> None:
         self.store = store
+        self._lookup = StoreRecords(store)
 
     @cached_property
     def corpus(self) -> Corpus:  # type: ignore[override]
@@ -244,11 +256,59 @@ class _StoredKnowledgeGraph(KnowledgeGraph):
     def _new(self, corpus: Corpus) -> KnowledgeGraph:
         return KnowledgeGraph(corpus)
 
+    def _read(self) -> bool:
+        """Whether the records have been read back (then the answers come from them)."""
+        return "corpus" in vars(self)
+
+    def _candidates(self, topics: set[str] | None, providers: set[str] | None) -> Iterable[Article]:
+        if self._read() or (topics is None and providers is None):
+            return super()._candidates(topics, providers)
+        return self._lookup.articles(topics, providers)
+
+    def _every(self, kind: str) -> Iterable[Any]:
+        if self._read() or kind not in ("topic", "provider"):
+            return super()._every(kind)
+        return (self._lookup.topics() if kind == "topic" else self._lookup.providers()).values()
+
+    def _record(self, iri: str) -> Record | None:
+        return super()._record(iri) if self._read() else self._lookup.record(iri)
+
+    @cached_property
+    def _resolver(self) -> Resolver:
+        """Names resolved from the store: topics and providers at once, articles and images from the records."""
+
+        def kind_of(iri: str) -> str | None:
+            if self._read():
+                return next((k for k, t in zip(KINDS, _tables(self.corpus), strict=True) if iri in t), None)
+            if not iri.startswith(("http://", "https://", "urn:")) or any(c in iri for c in ' <>"{}|^`\\'):
+                return None  # a label, not an IRI
+            record = self._lookup.record(iri)
+            return None if record is None else type(record).__name__.lower()
+
+        def entries(kind: str) -> Iterator[Entry]:
+            return record_entries(self._every(kind))
+
+        return Resolver(kind_of, entries)
+
+    def counts(self) -> dict[str, int]:
+        """As ``KnowledgeGraph.counts``; counted in the store while the records are not read back."""
+        if self._read():
+            return super().counts()
+        kept = self._lookup.meta.counts  # what the build counted, kept in the store
+        return {k: kept[k] for k in _COUNTS} if all(k in kept for k in _COUNTS) else _store_counts(self.store)
+
     def stats(self, top: int = 10) -> dict[str, Any]:
         """As ``KnowledgeGraph.stats``; computed in the store while the records are not read back."""
-        if "corpus" in vars(self):
+        if self._read():
             return super().stats(top)
         return _store_stats(self.store, top)
+
+
+_COUNTS = ("articles", "providers", "topics", "images", "edges", "files read", "files rejected")
+
+
+def _tables(corpus: Corpus) -> tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]]:
+    return corpus.articles, corpus.providers, corpus.topics, corpus.images
 
 
 def load(path: str | os.PathLike[str]) -> KnowledgeGraph:

@@ -170,6 +170,7 @@ def test_a_rebuild_with_one_changed_file_rewrites_only_the_nodes_it_changed(tmp_
     writer.write()
     assert _default_graph(path) == _merged(second)
     assert writer.changed == _buckets_that_differ(first, second) and 0 < len(writer.changed) <= 3
+    assert graph.open(path).counts() == second.counts()
     again = StoreWriter(path, second)  # nothing changed: nothing rewritten
     again.write()
     assert again.changed == [] and _default_graph(path) == _merged(second)
@@ -183,6 +184,7 @@ def test_a_rebuild_removes_the_statements_of_deleted_files(tmp_path: Path, feed:
     new = graph.build([feed])
     write_store(new, path)
     assert _default_graph(path) == _merged(new)
+    assert graph.open(path).counts() == new.counts()
     source = ox.NamedNode(f"{new.corpus.base}source/{gone.relative_to(feed)}")
     assert not list(ox.Store.read_only(str(path)).quads_for_pattern(source, None, None, None))
 

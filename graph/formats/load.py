@@ -37,13 +37,17 @@ from graph.read.records import Article, FileRecords, Image, Provider, Scalar, To
 from graph.read.site import CREATIVE_WORKS
 
 __all__ = [
+    "Description",
     "Quad",
+    "RecordReader",
     "corpus_from_dataset",
     "corpus_from_graph",
     "corpus_from_quads",
+    "describe",
     "load_corpus",
     "merged_graph",
     "merged_quads",
+    "ox_term",
     "read_rdf",
     "read_merged",
 ]
@@ -144,9 +148,9 @@ def _fast_quads(path: Path) -> list[Quad] | None:
         terms: dict[Any, Node] = {}
         rows: list[Quad] = [
             (
-                _ox_term(q.subject, terms),
-                _ox_term(q.predicate, terms),
-                _ox_term(q.object, terms),
+                ox_term(q.subject, terms),
+                ox_term(q.predicate, terms),
+                ox_term(q.object, terms),
                 q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None,
             )
             for q in quads
@@ -169,8 +173,8 @@ def _default_wins(rows: Iterable[Quad]) -> list[Quad]:
     return [(s, p, o, g) for s, p, o, g in rows if (s, p) not in chosen or o in chosen[s, p]]
 
 
-def _ox_term(term: Any, cache: dict[Any, Node]) -> Node:
-    """A pyoxigraph term as the rdflib term rdflib's own parsers give (cached: IRIs repeat)."""
+def ox_term(term: Any, cache: dict[Any, Node]) -> Node:
+    """A pyoxigraph term as the rdflib term rdflib's own parsers give (kept in ``cache``: IRIs repeat)."""
     found = cache.get(term)
     if found is not None:
         return found
@@ -190,7 +194,8 @@ def _ox_term(term: Any, cache: dict[Any, Node]) -> Node:
     return out
 
 
-def _describe(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, Description]:
+def describe(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, Description]:
+    """Triples as subject → predicate → objects (in the order they come)."""
     out: dict[Node, Description] = defaultdict(lambda: defaultdict(list))
     for s, p, o in triples:
         out[s][p].append(o)  # type: ignore[index]
@@ -257,8 +262,12 @@ def _texts(terms: Sequence[Node]) -> list[str]:
     return sorted(str(t) for t in terms)
 
 
-class _Reader:
-    """Records from the descriptions of one graph (the merged graph, or one file's graph)."""
+class RecordReader:
+    """Records from the descriptions of a graph's subjects (the merged graph, or the part of a store one asks about).
+
+    ``descriptions`` are subject → predicate → objects (:func:`describe`);
+    source files are named by the ``dcterms:identifier`` of those described.
+    """
 
     def __init__(self, descriptions: dict[Node, Description], base: str) -> None:
         self.d = descriptions
@@ -395,24 +404,36 @@ class _Reader:
         )
 
     def records(self) -> tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]]:
+        """Every record described, by kind, each sorted by IRI (an article is a stub unless a source file
+        is about it, ``schema:mainEntity``, or a JSON API page lists it, ``schema:hasPart``)."""
         mains = {str(o) for desc in self.d.values() for o in desc.get(_S["mainEntity"], [])}
         # A JSON API page lists its (full) articles as parts of the document.
         mains |= {str(o) for desc in self.d.values() if _kind(desc) == "source" for o in desc.get(_S["hasPart"], [])}
-        articles: dict[str, Article] = {}
-        providers: dict[str, Provider] = {}
-        topics: dict[str, Topic] = {}
-        images: dict[str, Image] = {}
+        tables: dict[str, dict[str, Any]] = {"article": {}, "provider": {}, "topic": {}, "image": {}}
         for s, desc in self.d.items():
-            kind = self.kind(s, desc)
-            if kind == "article":
-                articles[str(s)] = self.article(s, desc, str(s) not in mains)
-            elif kind == "provider":
-                providers[str(s)] = self.provider(s, desc)
-            elif kind == "topic":
-                topics[str(s)] = self.topic(s, desc)
-            elif kind == "image":
-                images[str(s)] = self.image(s, desc)
-        return _by_iri(articles), _by_iri(providers), _by_iri(topics), _by_iri(images)
+            record = self.record(s, desc, str(s) not in mains)
+            if record is not None:
+                tables[type(record).__name__.lower()][str(s)] = record
+        return (
+            _by_iri(tables["article"]),
+            _by_iri(tables["provider"]),
+            _by_iri(tables["topic"]),
+            _by_iri(tables["image"]),
+        )
+
+    def record(self, subject: Node, desc: Description, stub: bool) -> Article | Provider | Topic | Image | None:
+        """The record a subject's description is (``None``: not a node of the graph, a source file, say);
+        ``stub``: an article no source file is about (see :meth:`records`)."""
+        kind = self.kind(subject, desc)
+        if kind == "article":
+            return self.article(subject, desc, stub)
+        if kind == "provider":
+            return self.provider(subject, desc)
+        if kind == "topic":
+            return self.topic(subject, desc)
+        if kind == "image":
+            return self.image(subject, desc)
+        return None
 
 
 def _is_plain(term: Node) -> bool:
@@ -441,7 +462,7 @@ def _by_iri(records: dict[str, Any]) -> dict[str, Any]:
 _Document = tuple[list[str], list[str], list[str]]
 
 
-def _sources(descriptions: dict[Node, Description], reader: _Reader) -> list[tuple[str, _Document]]:
+def _sources(descriptions: dict[Node, Description], reader: RecordReader) -> list[tuple[str, _Document]]:
     """Every source file the build used, by path, with what its description says."""
     used = {str(o) for desc in descriptions.values() for o in desc.get(_USED, [])}
     documents: dict[str, _Document] = {s: ([], [], []) for s in used}
@@ -522,9 +543,9 @@ def corpus_from_quads(quads: Iterable[Quad]) -> Corpus:
             said[s, p, o] = {g}
         else:
             graphs.add(g)
-    descriptions = _describe(said)
+    descriptions = describe(said)
     base = _base(descriptions)
-    reader = _Reader(descriptions, base)
+    reader = RecordReader(descriptions, base)
     records = reader.records()
     articles, providers, topics, images = records
     cited: dict[str, list[str]] = defaultdict(list)
@@ -538,7 +559,7 @@ def corpus_from_quads(quads: Iterable[Quad]) -> Corpus:
 
 
 def _alternatives(
-    said: dict[tuple[Node, Node, Node], set[str | None]], reader: _Reader
+    said: dict[tuple[Node, Node, Node], set[str | None]], reader: RecordReader
 ) -> dict[str, dict[str, list[tuple[str, str]]]]:
     """The statements under alternative terms: source file ("" for none) → subject → pairs (N-Triples terms)."""
     found: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))

@@ -41,6 +41,7 @@ __all__ = [
     "META_GRAPH",
     "Row",
     "Rows",
+    "counts",
     "memory_store",
     "open_store",
     "query",
@@ -220,25 +221,7 @@ def stats(store: ox.Store, top: int = 10) -> dict[str, Any]:
         assert isinstance(result, Rows)
         return result
 
-    out: dict[str, Any] = {}
-    for kind, pattern in _KIND_PATTERNS.items():
-        out[kind] = ask(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern} }}")[0].n
-    # Simple patterns only: these predicates are used on articles (logos on providers, images and parents on
-    # topics, parts on collection items) and nowhere else but a JSON API page's parts, and a join on rdf:type
-    # would cost twenty times as much.
-    out["edges"] = sum(
-        ask(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {p} ?o }}")[0].n
-        for p in (
-            "schema:publisher",
-            "schema:about",
-            "schema:image",
-            "dcterms:relation",
-            "schema:logo",
-            "skos:broader",
-            "schema:hasPart",
-        )
-    )
-    out["edges"] -= ask("SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:DigitalDocument ; schema:hasPart ?o }")[0].n
+    out: dict[str, Any] = _node_counts(store)
     names = ask(
         """SELECT ?p (SAMPLE(?name) AS ?label) (SAMPLE(?domain) AS ?d) WHERE {
             ?p ng:domain ?domain OPTIONAL { ?p schema:name ?name }
@@ -257,6 +240,51 @@ def stats(store: ox.Store, top: int = 10) -> dict[str, Any]:
         }"""
     )[0]
     out["first"], out["last"] = span.first, span.last
+    return out
+
+
+def _node_counts(store: ox.Store) -> dict[str, int]:
+    """Nodes of each kind and edges, counted in the store."""
+
+    def count(text: str) -> int:
+        result = query(store, text)
+        assert isinstance(result, Rows)
+        return int(result[0].n)
+
+    out = {kind: count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {p} }}") for kind, p in _KIND_PATTERNS.items()}
+    # Simple patterns only: these predicates are used on articles (logos on providers, images and parents on
+    # topics, parts on collection items) and nowhere else but a JSON API page's parts, and a join on rdf:type
+    # would cost twenty times as much.
+    out["edges"] = sum(
+        count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {p} ?o }}")
+        for p in (
+            "schema:publisher",
+            "schema:about",
+            "schema:image",
+            "dcterms:relation",
+            "schema:logo",
+            "skos:broader",
+            "schema:hasPart",
+        )
+    )
+    out["edges"] -= count("SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:DigitalDocument ; schema:hasPart ?o }")
+    return out
+
+
+def counts(store: ox.Store) -> dict[str, int]:
+    """``kg.counts()`` computed in the store with SPARQL, without reading the records back.
+
+    >>> from graph import build
+    >>> kg = build(["seeds"])
+    >>> counts(memory_store(kg)) == kg.counts()
+    True
+    """
+    out = _node_counts(store)
+    used = "?b a prov:Activity ; prov:used ?d ."
+    out["files read"] = int(query(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {used} }}")[0].n)  # type: ignore[index]
+    # A file the build read that is about nothing, lists nothing and was not skipped gave no record: rejected.
+    said = "FILTER NOT EXISTS { ?d schema:mainEntity|schema:hasPart|ng:skipped ?x }"
+    out["files rejected"] = int(query(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {used} {said} }}")[0].n)  # type: ignore[index]
     return out
 
 

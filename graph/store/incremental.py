@@ -29,6 +29,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +39,20 @@ from graph.formats import Exportable
 from graph.formats.digest import Digests, bucket
 from graph.formats.ntriples import lines
 from graph.formats.together import write_together
+from graph.model.merge import Corpus
+from graph.model.network import edge_count
 from graph.rdf.mapping import Describer, block_entries, entry_blocks, literal
 
-__all__ = ["META", "REWRITE_SHARE", "STORE_VERSION", "StoreWriter", "meta_lines", "store_meta"]
+__all__ = [
+    "META",
+    "REWRITE_SHARE",
+    "STORE_VERSION",
+    "StoreMeta",
+    "StoreWriter",
+    "corpus_counts",
+    "meta_lines",
+    "store_meta",
+]
 
 #: The named graph of the store's own facts (``urn:x-newsgraph:store``) and the namespace of its terms.
 META = "urn:x-newsgraph:store"
@@ -51,11 +63,24 @@ STORE_VERSION = "2"
 REWRITE_SHARE = 0.25
 
 _DIGEST = f"<{_NS}digest>"
+_COUNT = f"{_NS}count:"
 _N_TRIPLES = ox.RdfFormat.N_TRIPLES
 
 
-def meta_lines(base: str, digests: dict[int, tuple[int, int]] | None = None) -> Iterator[str]:
-    """The N-Triples of the store's own facts: version, base IRI and (for an on-disk store) the digests.
+@dataclass(frozen=True, slots=True)
+class StoreMeta:
+    """What a store says of itself: its layout version, base IRI, digests by bucket and the build's counts."""
+
+    version: str | None = None
+    base: str | None = None
+    digests: dict[int, tuple[int, int]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def meta_lines(
+    base: str, digests: dict[int, tuple[int, int]] | None = None, counts: dict[str, int] | None = None
+) -> Iterator[str]:
+    """The N-Triples of the store's own facts: version, base IRI and (for an on-disk store) digests and counts.
 
     >>> list(meta_lines("https://x.example/", {7: (1, 2)}))[2]
     '<urn:x-newsgraph:store:bucket:7> <urn:x-newsgraph:digest> "0000000000000001 0000000000000002" .\\n'
@@ -65,17 +90,37 @@ def meta_lines(base: str, digests: dict[int, tuple[int, int]] | None = None) -> 
     yield f"{node} <{_NS}base> {literal(base)} .\n"
     for b, pair in sorted((digests or {}).items()):
         yield _digest_line(b, pair)
+    yield from _count_lines(counts or {})
 
 
 def _digest_line(b: int, pair: tuple[int, int]) -> str:
     return f'<{META}:bucket:{b}> {_DIGEST} "{pair[0]:016x} {pair[1]:016x}" .\n'
 
 
-def store_meta(store: ox.Store) -> tuple[str | None, str | None, dict[int, tuple[int, int]]]:
-    """What a store says of itself: (version, base IRI, digests by bucket); ``None`` where it says nothing."""
+def _count_lines(counts: dict[str, int]) -> Iterator[str]:
+    for name, n in counts.items():
+        yield f"<{META}> <{_COUNT}{name.replace(' ', '-')}> {literal(n)} .\n"
+
+
+def corpus_counts(corpus: Corpus) -> dict[str, int]:
+    """``kg.counts()`` of a corpus, kept in the store so that ``graph.open`` says them at once."""
+    return {
+        "articles": len(corpus.articles),
+        "providers": len(corpus.providers),
+        "topics": len(corpus.topics),
+        "images": len(corpus.images),
+        "edges": edge_count(corpus),
+        "files read": len(corpus.files),
+        "files rejected": corpus.files_rejected,
+    }
+
+
+def store_meta(store: ox.Store) -> StoreMeta:
+    """What a store says of itself (:class:`StoreMeta`; ``None`` or empty where it says nothing)."""
     graph = ox.NamedNode(META)
     version = base = None
     digests: dict[int, tuple[int, int]] = {}
+    counts: dict[str, int] = {}
     prefix = f"{META}:bucket:"
     for q in store.quads_for_pattern(None, None, None, graph):
         predicate, value = q.predicate.value, q.object.value
@@ -86,7 +131,9 @@ def store_meta(store: ox.Store) -> tuple[str | None, str | None, dict[int, tuple
         elif predicate == f"{_NS}digest" and q.subject.value.startswith(prefix):
             blocks, _, subjects = value.partition(" ")
             digests[int(q.subject.value[len(prefix) :])] = (int(blocks, 16), int(subjects, 16))
-    return version, base, digests
+        elif predicate.startswith(_COUNT):
+            counts[predicate[len(_COUNT) :].replace("-", " ")] = int(value)
+    return StoreMeta(version, base, digests, counts)
 
 
 class StoreWriter:
@@ -124,13 +171,13 @@ class StoreWriter:
         except OSError:
             raise ValueError(f"{self.path}: exists and is not a newsgraph store; not replacing it") from None
         try:
-            version, base, digests = store_meta(store)
+            meta = store_meta(store)
         finally:
             del store
-        if version is None:
+        if meta.version is None:
             raise ValueError(f"{self.path}: exists and is not a newsgraph store; not replacing it")
-        if version == STORE_VERSION and base == self.source.corpus.base:
-            self._old, self._current = digests, True
+        if meta.version == STORE_VERSION and meta.base == self.source.corpus.base:
+            self._old, self._current = meta.digests, True
         # else another layout or base: a new store is written, then put in its place
 
     def write(self) -> Path:
@@ -192,7 +239,8 @@ class StoreWriter:
         assert self._scratch is not None
         store = ox.Store(str(self._scratch / "store"))
         store.bulk_load(path=str(nt), format=_N_TRIPLES)
-        meta = "".join(meta_lines(self.source.corpus.base, self.digests.of_buckets()))
+        corpus = self.source.corpus
+        meta = "".join(meta_lines(corpus.base, self.digests.of_buckets(), corpus_counts(corpus)))
         store.bulk_load(input=meta.encode("utf-8"), format=_N_TRIPLES, to_graph=ox.NamedNode(META))
         store.flush()
         store.optimize()
@@ -219,10 +267,17 @@ class StoreWriter:
         text = "".join(lines(subject, pairs) for subject, pairs in blocks)
         if text:
             store.load(input=text.encode("utf-8"), format=_N_TRIPLES)
-        # 3. The new digests, last.
+        # 3. The new digests and counts, last.
+        counts = [
+            q
+            for q in store.quads_for_pattern(ox.NamedNode(META), None, None, meta)
+            if q.predicate.value.startswith(_COUNT)
+        ]
+        for q in counts:
+            store.remove(q)
         digests = "".join(_digest_line(b, new[b]) for b in sorted(changed) if b in new)
-        if digests:
-            store.load(input=digests.encode("utf-8"), format=_N_TRIPLES, to_graph=meta)
+        digests += "".join(_count_lines(corpus_counts(self.source.corpus)))
+        store.load(input=digests.encode("utf-8"), format=_N_TRIPLES, to_graph=meta)
         store.flush()
 
     def finish(self) -> Path:

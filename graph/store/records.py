@@ -1,0 +1,142 @@
+"""Records from an on-disk store, a few at a time: what ``graph.open`` answers before reading the whole store.
+
+Reading every record back from a store of 100,000 files takes minutes. The
+first questions a notebook asks (the topics, the providers, the articles about
+a topic or from a provider) need only a small part of it: that part is found
+with SPARQL, described statement by statement and read with the same reader as
+``graph.load`` (:class:`graph.formats.load.RecordReader`), so each record is the
+one the whole store read back holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from graph.formats.load import Description, RecordReader, describe, ox_term
+from graph.rdf.mapping import DCTERMS, PREFIXES, RDF, SCHEMA
+from graph.read.identity import DEFAULT_BASE
+from graph.read.records import Article, Image, Provider, Topic
+from graph.store.incremental import store_meta
+
+__all__ = ["Record", "StoreRecords"]
+
+Record = Article | Provider | Topic | Image
+_DEFAULT = ox.DefaultGraph()
+_SOURCE = ox.NamedNode(f"{DCTERMS}source")
+_MAIN_ENTITY = ox.NamedNode(f"{SCHEMA}mainEntity")
+_HAS_PART = ox.NamedNode(f"{SCHEMA}hasPart")
+_TYPE = ox.NamedNode(f"{RDF}type")
+_DOCUMENT = ox.NamedNode(f"{SCHEMA}DigitalDocument")
+# The subjects that may be each kind of node (the reader then tells exactly).
+_CANDIDATES = {
+    "topic": "SELECT DISTINCT ?s WHERE { ?s a skos:Concept }",
+    "provider": "SELECT DISTINCT ?s WHERE { ?s a schema:Organization }",
+}
+
+
+class StoreRecords:
+    """Typed records read from a store on demand, those of every topic and provider kept once read.
+
+    >>> import tempfile
+    >>> from graph import build
+    >>> from graph.store.embedded import write_store
+    >>> records = StoreRecords(ox.Store.read_only(str(write_store(build(["seeds"]), tempfile.mkdtemp() + "/s"))))
+    >>> sorted(t.label for t in records.topics().values())
+    ['AI', 'Computer Vision']
+    >>> [a.title[:20] for a in records.articles(topics=["https://newsgraph.example/id/topic/computer%20vision"])]
+    ['Xpeng Motors fined b', 'Carmaker Xpeng Delet']
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.meta = store_meta(store)
+        self.base = self.meta.base or DEFAULT_BASE
+        self._terms: dict[Any, Node] = {}
+        self._kinds: dict[str, dict[str, Any]] = {}
+
+    def _select(self, text: str) -> list[ox.NamedNode]:
+        """The IRIs a one-variable ``SELECT`` gives."""
+        return [s[0] for s in self.store.query(text, prefixes=PREFIXES) if isinstance(s[0], ox.NamedNode)]
+
+    def _describe(self, subjects: Iterable[ox.NamedNode]) -> dict[Node, Description]:
+        """The statements of ``subjects`` and of the source files they name, as the loader reads them."""
+        terms, quads = self._terms, self.store.quads_for_pattern
+        rows = []
+        sources: set[ox.NamedNode] = set()
+        for subject in subjects:
+            for q in quads(subject, None, None, _DEFAULT):
+                rows.append((ox_term(q.subject, terms), ox_term(q.predicate, terms), ox_term(q.object, terms)))
+                if q.predicate == _SOURCE and isinstance(q.object, ox.NamedNode):
+                    sources.add(q.object)
+        for source in sorted(sources, key=str):  # their paths (dcterms:identifier)
+            rows += ((ox_term(q.subject, terms), ox_term(q.predicate, terms), ox_term(q.object, terms))
+                     for q in quads(source, None, None, _DEFAULT))  # fmt: skip
+        return describe(rows)
+
+    def _is_main(self, subject: ox.NamedNode) -> bool:
+        """Whether a source file is about ``subject`` or a JSON API page lists it: a full article, not a stub."""
+        quads = self.store.quads_for_pattern
+        if next(quads(None, _MAIN_ENTITY, subject, _DEFAULT), None) is not None:
+            return True
+        return any(
+            next(quads(q.subject, _TYPE, _DOCUMENT, _DEFAULT), None) is not None
+            for q in quads(None, _HAS_PART, subject, _DEFAULT)
+        )
+
+    def _records(self, subjects: Sequence[ox.NamedNode]) -> dict[str, Record]:
+        """The records of ``subjects`` (those that are nodes of the graph), by IRI."""
+        descriptions = self._describe(subjects)
+        reader = RecordReader(descriptions, self.base)
+        out = {}
+        for subject in subjects:
+            term = ox_term(subject, self._terms)
+            desc = descriptions.get(term)
+            if desc is None:
+                continue
+            stub = reader.kind(term, desc) == "article" and not self._is_main(subject)
+            record = reader.record(term, desc, stub)
+            if record is not None:
+                out[subject.value] = record
+        return out
+
+    def _of_kind(self, kind: str) -> dict[str, Any]:
+        if kind not in self._kinds:
+            records = self._records(self._select(_CANDIDATES[kind]))
+            self._kinds[kind] = {i: r for i, r in sorted(records.items()) if type(r).__name__.lower() == kind}
+        return self._kinds[kind]
+
+    def topics(self) -> dict[str, Topic]:
+        """Every topic, by IRI."""
+        return self._of_kind("topic")
+
+    def providers(self) -> dict[str, Provider]:
+        """Every provider, by IRI."""
+        return self._of_kind("provider")
+
+    def articles(self, topics: Iterable[str] | None = None, providers: Iterable[str] | None = None) -> list[Article]:
+        """The articles about any of ``topics`` and published by any of ``providers`` (IRIs; ``None``: any), by IRI.
+
+        A superset of what the filters of ``kg.articles`` keep: filter them as it does.
+        """
+        patterns = []
+        if topics is not None:
+            patterns.append(f"VALUES ?t {{ {' '.join(f'<{t}>' for t in topics)} }} ?a schema:about ?t .")
+        if providers is not None:
+            patterns.append(f"VALUES ?p {{ {' '.join(f'<{p}>' for p in providers)} }} ?a schema:publisher ?p .")
+        subjects = self._select(f"SELECT DISTINCT ?a WHERE {{ {' '.join(patterns)} ?a dcterms:source ?f }}")
+        records = self._records(subjects)
+        return [r for _, r in sorted(records.items()) if isinstance(r, Article)]
+
+    def record(self, iri: str) -> Record | None:
+        """The record of the node ``iri`` (``None``: no node of the graph)."""
+        for kind in ("topic", "provider"):
+            # A table names many of them: they are read all at once (there are few).
+            if kind in self._kinds or iri.startswith(f"{self.base}{kind}/"):
+                found = self._of_kind(kind).get(iri)
+                if found is not None:
+                    return found  # type: ignore[no-any-return]
+        return self._records([ox.NamedNode(iri)]).get(iri)
