@@ -242,8 +242,7 @@ class StoreWriter:
         corpus = self.source.corpus
         meta = "".join(meta_lines(corpus.base, self.digests.of_buckets(), corpus_counts(corpus)))
         store.bulk_load(input=meta.encode("utf-8"), format=_N_TRIPLES, to_graph=ox.NamedNode(META))
-        store.flush()
-        store.optimize()
+        store.flush()  # a bulk load writes sorted files: no optimize() (it took 5 s of 30 at 100,000 files)
         del store
 
     def _update(self, new: dict[int, tuple[int, int]]) -> None:

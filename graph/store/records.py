@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
+import rdflib
 from rdflib.term import Node
 
-from graph.formats.load import Description, RecordReader, describe, ox_term
-from graph.rdf.mapping import DCTERMS, PREFIXES, RDF, SCHEMA
+from graph.formats.load import Description, RecordReader, ox_term
+from graph.rdf.mapping import DCTERMS, PREFIXES, RDF, SCHEMA, XSD
 from graph.read.identity import DEFAULT_BASE
 from graph.read.records import Article, Image, Provider, Topic
 from graph.store.incremental import store_meta
@@ -31,11 +32,22 @@ _MAIN_ENTITY = ox.NamedNode(f"{SCHEMA}mainEntity")
 _HAS_PART = ox.NamedNode(f"{SCHEMA}hasPart")
 _TYPE = ox.NamedNode(f"{RDF}type")
 _DOCUMENT = ox.NamedNode(f"{SCHEMA}DigitalDocument")
+_STRING = f"{XSD}string"
 # The subjects that may be each kind of node (the reader then tells exactly).
 _CANDIDATES = {
     "topic": "SELECT DISTINCT ?s WHERE { ?s a skos:Concept }",
     "provider": "SELECT DISTINCT ?s WHERE { ?s a schema:Organization }",
 }
+
+
+def _literal(term: ox.Literal) -> rdflib.Literal:
+    """A pyoxigraph literal as rdflib's parsers give it (made each time: most are one of a kind)."""
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == _STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
 
 
 class StoreRecords:
@@ -62,43 +74,43 @@ class StoreRecords:
         """The IRIs a one-variable ``SELECT`` gives."""
         return [s[0] for s in self.store.query(text, prefixes=PREFIXES) if isinstance(s[0], ox.NamedNode)]
 
-    def _describe(self, subjects: Iterable[ox.NamedNode]) -> dict[Node, Description]:
-        """The statements of ``subjects`` and of the source files they name, as the loader reads them."""
+    def _describe(self, subjects: Iterable[ox.NamedNode]) -> tuple[dict[Node, Description], set[str]]:
+        """The statements of ``subjects`` and of the source files they name, as the loader reads them;
+        and the IRIs of those that a source file is about or a JSON API page lists (full articles)."""
         terms, quads = self._terms, self.store.quads_for_pattern
-        rows = []
+        out: dict[Node, Description] = {}
         sources: set[ox.NamedNode] = set()
         for subject in subjects:
+            desc = out.setdefault(ox_term(subject, terms), {})
             for q in quads(subject, None, None, _DEFAULT):
-                rows.append((ox_term(q.subject, terms), ox_term(q.predicate, terms), ox_term(q.object, terms)))
-                if q.predicate == _SOURCE and isinstance(q.object, ox.NamedNode):
-                    sources.add(q.object)
-        for source in sorted(sources, key=str):  # their paths (dcterms:identifier)
-            rows += ((ox_term(q.subject, terms), ox_term(q.predicate, terms), ox_term(q.object, terms))
-                     for q in quads(source, None, None, _DEFAULT))  # fmt: skip
-        return describe(rows)
+                predicate, obj = q.predicate, q.object
+                desc.setdefault(ox_term(predicate, terms), []).append(  # type: ignore[arg-type]
+                    ox_term(obj, terms) if type(obj) is ox.NamedNode else _literal(obj)
+                )
+                if predicate == _SOURCE:
+                    sources.add(obj)  # type: ignore[arg-type]
+        mains: set[str] = set()
+        for source in sources:  # their paths (dcterms:identifier), and what they are about
+            desc = out.setdefault(ox_term(source, terms), {})
+            for q in quads(source, None, None, _DEFAULT):
+                predicate, obj = q.predicate, q.object
+                desc.setdefault(ox_term(predicate, terms), []).append(ox_term(obj, terms))  # type: ignore[arg-type]
+                if predicate == _MAIN_ENTITY or (predicate == _HAS_PART and self._is_document(source)):
+                    mains.add(obj.value)  # type: ignore[union-attr]
+        return out, mains
 
-    def _is_main(self, subject: ox.NamedNode) -> bool:
-        """Whether a source file is about ``subject`` or a JSON API page lists it: a full article, not a stub."""
-        quads = self.store.quads_for_pattern
-        if next(quads(None, _MAIN_ENTITY, subject, _DEFAULT), None) is not None:
-            return True
-        return any(
-            next(quads(q.subject, _TYPE, _DOCUMENT, _DEFAULT), None) is not None
-            for q in quads(None, _HAS_PART, subject, _DEFAULT)
-        )
+    def _is_document(self, subject: ox.NamedNode) -> bool:
+        """Whether ``subject`` is a source file (a JSON API page lists its articles with ``schema:hasPart``)."""
+        return next(self.store.quads_for_pattern(subject, _TYPE, _DOCUMENT, _DEFAULT), None) is not None
 
     def _records(self, subjects: Sequence[ox.NamedNode]) -> dict[str, Record]:
         """The records of ``subjects`` (those that are nodes of the graph), by IRI."""
-        descriptions = self._describe(subjects)
+        descriptions, mains = self._describe(subjects)
         reader = RecordReader(descriptions, self.base)
         out = {}
         for subject in subjects:
             term = ox_term(subject, self._terms)
-            desc = descriptions.get(term)
-            if desc is None:
-                continue
-            stub = reader.kind(term, desc) == "article" and not self._is_main(subject)
-            record = reader.record(term, desc, stub)
+            record = reader.record(term, descriptions[term], subject.value not in mains)
             if record is not None:
                 out[subject.value] = record
         return out
