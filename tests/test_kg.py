@@ -86,3 +86,21 @@ def test_open_says_which_name_it_does_not_know_as_the_build_does(samples_store):
     assert [a.iri for a in opened.articles(topic="https://newsgraph.example/id/topic/ai")] == [
         a.iri for a in samples_store[0].articles(topic="AI")
     ]
+
+
+def test_open_reads_the_paths_of_odd_file_names_as_the_whole_store_does(tmp_path: Path):
+    import os
+
+    from conftest import write_article
+
+    folder = tmp_path / "in"
+    for i, name in enumerate(["a b%20c é.md", "x\udcff.md", "per%cent.md"]):
+        write_article(folder, name, f"---\nwebUrl: https://a.example/{i}\ntitle: T{i}\ntopics: [AI]\n---\n")
+    assert len(os.listdir(folder)) == 3
+    built = graph.build([folder])
+    path = write_store(built, tmp_path / "store")
+    opened, read = graph.open(path), graph.open(path)
+    read.corpus  # noqa: B018
+    assert opened.articles(topic="AI") == read.articles(topic="AI")
+    names = sorted(s for a in opened.articles(topic="AI") for s in a.sources)
+    assert names == sorted(f.source for f in built.corpus.files) and "a b%20c é.md" in names

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 import rdflib
@@ -19,7 +20,7 @@ from rdflib.term import Node
 
 from graph.formats.load import Description, RecordReader, ox_term
 from graph.rdf.mapping import DCTERMS, PREFIXES, RDF, SCHEMA, XSD
-from graph.read.identity import DEFAULT_BASE
+from graph.read.identity import DEFAULT_BASE, source_iri
 from graph.read.records import Article, Image, Provider, Topic
 from graph.store.incremental import store_meta
 
@@ -28,6 +29,7 @@ __all__ = ["Record", "StoreRecords"]
 Record = Article | Provider | Topic | Image
 _DEFAULT = ox.DefaultGraph()
 _SOURCE = ox.NamedNode(f"{DCTERMS}source")
+_SOURCE_TERM = rdflib.URIRef(f"{DCTERMS}source")
 _MAIN_ENTITY = ox.NamedNode(f"{SCHEMA}mainEntity")
 _HAS_PART = ox.NamedNode(f"{SCHEMA}hasPart")
 _TYPE = ox.NamedNode(f"{RDF}type")
@@ -74,39 +76,71 @@ class StoreRecords:
         """The IRIs a one-variable ``SELECT`` gives."""
         return [s[0] for s in self.store.query(text, prefixes=PREFIXES) if isinstance(s[0], ox.NamedNode)]
 
-    def _describe(self, subjects: Iterable[ox.NamedNode]) -> tuple[dict[Node, Description], set[str]]:
-        """The statements of ``subjects`` and of the source files they name, as the loader reads them;
-        and the IRIs of those that a source file is about or a JSON API page lists (full articles)."""
+    def _describe(self, subjects: Iterable[ox.NamedNode]) -> tuple[dict[Node, Description], set[ox.NamedNode]]:
+        """The statements of ``subjects`` as the loader reads them, and the source files they name."""
         terms, quads = self._terms, self.store.quads_for_pattern
         out: dict[Node, Description] = {}
         sources: set[ox.NamedNode] = set()
         for subject in subjects:
-            desc = out.setdefault(ox_term(subject, terms), {})
+            desc: Description = {}
+            out[ox_term(subject, terms)] = desc
             for q in quads(subject, None, None, _DEFAULT):
                 predicate, obj = q.predicate, q.object
-                desc.setdefault(ox_term(predicate, terms), []).append(  # type: ignore[arg-type]
-                    ox_term(obj, terms) if type(obj) is ox.NamedNode else _literal(obj)
-                )
-                if predicate == _SOURCE:
-                    sources.add(obj)  # type: ignore[arg-type]
-        mains: set[str] = set()
-        for source in sources:  # their paths (dcterms:identifier), and what they are about
-            desc = out.setdefault(ox_term(source, terms), {})
-            for q in quads(source, None, None, _DEFAULT):
-                predicate, obj = q.predicate, q.object
-                desc.setdefault(ox_term(predicate, terms), []).append(ox_term(obj, terms))  # type: ignore[arg-type]
-                if predicate == _MAIN_ENTITY or (predicate == _HAS_PART and self._is_document(source)):
-                    mains.add(obj.value)  # type: ignore[union-attr]
-        return out, mains
+                key = ox_term(predicate, terms)
+                objects = desc.get(key)  # type: ignore[call-overload]
+                if objects is None:
+                    objects = desc[key] = []  # type: ignore[index]
+                if type(obj) is ox.NamedNode:
+                    objects.append(ox_term(obj, terms))
+                    if predicate == _SOURCE:
+                        sources.add(obj)
+                else:
+                    objects.append(_literal(obj))  # type: ignore[arg-type]
+        return out, sources
+
+    def _paths(self, sources: Iterable[ox.NamedNode], out: dict[Node, Description]) -> None:
+        """Describe the source files whose path their IRI does not give back exactly (``dcterms:identifier``).
+
+        A source IRI is ``BASE source/`` + the path percent-encoded: the reader decodes it. Only where that
+        does not give the same IRI again, or gives U+FFFD (what a lone surrogate became), is the path asked.
+        """
+        prefix = f"{self.base}source/"
+        for source in sources:
+            iri = source.value
+            path = unquote(iri[len(prefix) :]) if iri.startswith(prefix) else ""
+            if not path or "\ufffd" in path or source_iri(path, self.base) != iri:
+                desc: Description = {}
+                out[ox_term(source, self._terms)] = desc
+                for q in self.store.quads_for_pattern(source, None, None, _DEFAULT):
+                    desc.setdefault(ox_term(q.predicate, self._terms), []).append(ox_term(q.object, self._terms))  # type: ignore[arg-type]
+
+    def _mains(self, subjects: Sequence[ox.NamedNode], pattern: str | None) -> set[str]:
+        """Those of ``subjects`` a source file is about or a JSON API page lists: full articles, not stubs.
+
+        ``pattern``: a SPARQL pattern that binds ``?a`` to ``subjects`` (one query then asks for all).
+        """
+        if pattern is None:
+            quads = self.store.quads_for_pattern
+            return {
+                s.value
+                for s in subjects
+                if next(quads(None, _MAIN_ENTITY, s, _DEFAULT), None) is not None
+                or any(self._is_document(q.subject) for q in quads(None, _HAS_PART, s, _DEFAULT))  # type: ignore[arg-type]
+            }
+        about = f"SELECT DISTINCT ?a WHERE {{ {pattern} ?f schema:mainEntity ?a }}"
+        listed = f"SELECT DISTINCT ?a WHERE {{ {pattern} ?f schema:hasPart ?a ; a schema:DigitalDocument }}"
+        return {s.value for text in (about, listed) for s in self._select(text)}
 
     def _is_document(self, subject: ox.NamedNode) -> bool:
         """Whether ``subject`` is a source file (a JSON API page lists its articles with ``schema:hasPart``)."""
         return next(self.store.quads_for_pattern(subject, _TYPE, _DOCUMENT, _DEFAULT), None) is not None
 
-    def _records(self, subjects: Sequence[ox.NamedNode]) -> dict[str, Record]:
-        """The records of ``subjects`` (those that are nodes of the graph), by IRI."""
-        descriptions, mains = self._describe(subjects)
+    def _records(self, subjects: Sequence[ox.NamedNode], pattern: str | None = None) -> dict[str, Record]:
+        """The records of ``subjects`` (those that are nodes of the graph), by IRI (``pattern``: see :meth:`_mains`)."""
+        descriptions, sources = self._describe(subjects)
+        self._paths(sources, descriptions)
         reader = RecordReader(descriptions, self.base)
+        mains = self._mains(subjects, pattern) if any(self._may_be_article(d) for d in descriptions.values()) else set()
         out = {}
         for subject in subjects:
             term = ox_term(subject, self._terms)
@@ -114,6 +148,10 @@ class StoreRecords:
             if record is not None:
                 out[subject.value] = record
         return out
+
+    @staticmethod
+    def _may_be_article(desc: Description) -> bool:
+        return _SOURCE_TERM in desc
 
     def _of_kind(self, kind: str) -> dict[str, Any]:
         if kind not in self._kinds:
@@ -139,8 +177,9 @@ class StoreRecords:
             patterns.append(f"VALUES ?t {{ {' '.join(f'<{t}>' for t in topics)} }} ?a schema:about ?t .")
         if providers is not None:
             patterns.append(f"VALUES ?p {{ {' '.join(f'<{p}>' for p in providers)} }} ?a schema:publisher ?p .")
-        subjects = self._select(f"SELECT DISTINCT ?a WHERE {{ {' '.join(patterns)} ?a dcterms:source ?f }}")
-        records = self._records(subjects)
+        pattern = " ".join(patterns)
+        subjects = self._select(f"SELECT DISTINCT ?a WHERE {{ {pattern} ?a dcterms:source ?s }}")
+        records = self._records(subjects, pattern)
         return [r for _, r in sorted(records.items()) if isinstance(r, Article)]
 
     def record(self, iri: str) -> Record | None:
