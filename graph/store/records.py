@@ -44,12 +44,19 @@ _CANDIDATES = {
 
 def _literal(term: ox.Literal) -> rdflib.Literal:
     """A pyoxigraph literal as rdflib's parsers give it (made each time: most are one of a kind)."""
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
     datatype = term.datatype.value
     if datatype == _STRING:
         return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(datatype))
+    if datatype == _LANG_STRING:
+        return rdflib.Literal(term.value, lang=term.language)
+    found = _DATATYPES.get(datatype)
+    if found is None:
+        found = _DATATYPES[datatype] = rdflib.URIRef(datatype)
+    return rdflib.Literal(term.value, datatype=found)
+
+
+_LANG_STRING = f"{RDF}langString"
+_DATATYPES: dict[str, rdflib.URIRef] = {}
 
 
 class StoreRecords:
@@ -78,24 +85,26 @@ class StoreRecords:
 
     def _describe(self, subjects: Iterable[ox.NamedNode]) -> tuple[dict[Node, Description], set[ox.NamedNode]]:
         """The statements of ``subjects`` as the loader reads them, and the source files they name."""
+        # The hot loop of graph.open's answers: a few hundred thousand statements, terms made once each.
         terms, quads = self._terms, self.store.quads_for_pattern
+        named, literal, source, default = ox.NamedNode, _literal, _SOURCE, _DEFAULT
         out: dict[Node, Description] = {}
         sources: set[ox.NamedNode] = set()
         for subject in subjects:
-            desc: Description = {}
+            desc: dict[Any, list[Node]] = {}
             out[ox_term(subject, terms)] = desc
-            for q in quads(subject, None, None, _DEFAULT):
+            for q in quads(subject, None, None, default):
                 predicate, obj = q.predicate, q.object
-                key = ox_term(predicate, terms)
-                objects = desc.get(key)  # type: ignore[call-overload]
+                key = terms.get(predicate) or ox_term(predicate, terms)
+                objects = desc.get(key)
                 if objects is None:
-                    objects = desc[key] = []  # type: ignore[index]
-                if type(obj) is ox.NamedNode:
-                    objects.append(ox_term(obj, terms))
-                    if predicate == _SOURCE:
+                    objects = desc[key] = []
+                if type(obj) is named:
+                    objects.append(terms.get(obj) or ox_term(obj, terms))
+                    if predicate == source:
                         sources.add(obj)
                 else:
-                    objects.append(_literal(obj))  # type: ignore[arg-type]
+                    objects.append(literal(obj))
         return out, sources
 
     def _paths(self, sources: Iterable[ox.NamedNode], out: dict[Node, Description]) -> None:
