@@ -25,7 +25,7 @@ from graph.query.queries import Queries
 from graph.query.results import summary_html
 from graph.rdf.mapping import PREFIXES
 from graph.read.identity import DEFAULT_BASE
-from graph.read.records import Article, Image, Provider, Topic
+from graph.read.records import Article
 from graph.store.embedded import counts as _store_counts
 from graph.store.embedded import open_store
 from graph.store.embedded import read_corpus as _store_corpus
@@ -307,7 +307,7 @@ class _StoredKnowledgeGraph(KnowledgeGraph):
 _COUNTS = ("articles", "providers", "topics", "images", "edges", "files read", "files rejected")
 
 
-def _tables(corpus: Corpus) -> tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]]:
+def _tables(corpus: Corpus) -> tuple[Mapping[str, Any], ...]:
     return corpus.articles, corpus.providers, corpus.topics, corpus.images
 
 

@@ -550,8 +550,8 @@ def corpus_from_quads(quads: Iterable[Quad]) -> Corpus:
     articles, providers, topics, images = records
     cited: dict[str, list[str]] = defaultdict(list)
     for a in articles.values():
-        for s in a.sources:
-            cited[s].append(a.iri)
+        for name in a.sources:
+            cited[name].append(a.iri)
     files = [_file(path, document, cited[path], records) for path, document in _sources(descriptions, reader)]
     corpus = Corpus(base, articles, providers, topics, images, files)
     corpus.alternatives = _alternatives(said, reader)

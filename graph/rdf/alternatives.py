@@ -47,7 +47,8 @@ def disputes(corpus: Corpus, describer: Describer) -> Disputes:
     exact: Exact = {}
     out: Disputes = {}
     for f in corpus.files:
-        for kind, records in enumerate((f.articles, f.providers, f.topics, f.images)):
+        kinds: tuple[list[Any], ...] = (f.articles, f.providers, f.topics, f.images)
+        for kind, records in enumerate(kinds):
             table = tables[kind]
             check = _AGREES[kind]
             for r in records:

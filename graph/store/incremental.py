@@ -123,14 +123,14 @@ def store_meta(store: ox.Store) -> StoreMeta:
     counts: dict[str, int] = {}
     prefix = f"{META}:bucket:"
     for q in store.quads_for_pattern(None, None, None, graph):
-        predicate, value = q.predicate.value, q.object.value
+        subject, predicate, value = _text(q.subject), q.predicate.value, _text(q.object)
         if predicate == f"{_NS}version":
             version = value
         elif predicate == f"{_NS}base":
             base = value
-        elif predicate == f"{_NS}digest" and q.subject.value.startswith(prefix):
+        elif predicate == f"{_NS}digest" and subject.startswith(prefix):
             blocks, _, subjects = value.partition(" ")
-            digests[int(q.subject.value[len(prefix) :])] = (int(blocks, 16), int(subjects, 16))
+            digests[int(subject[len(prefix) :])] = (int(blocks, 16), int(subjects, 16))
         elif predicate.startswith(_COUNT):
             counts[predicate[len(_COUNT) :].replace("-", " ")] = int(value)
     return StoreMeta(version, base, digests, counts)
@@ -314,9 +314,16 @@ def _blocks_in(source: Exportable, buckets: set[int]) -> list[tuple[str, list[tu
     return list(entry_blocks(corpus, entries, 0, len(entries), describer))
 
 
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The text of an IRI or a literal."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 def _subjects(store: ox.Store) -> Iterator[str]:
     """Every subject of the store's default graph, as an N-Triples term."""
-    for solution in store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }"):
+    solutions = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
         term = solution[0]
         if isinstance(term, ox.NamedNode):
             yield f"<{term.value}>"

@@ -81,7 +81,9 @@ class StoreRecords:
 
     def _select(self, text: str) -> list[ox.NamedNode]:
         """The IRIs a one-variable ``SELECT`` gives."""
-        return [s[0] for s in self.store.query(text, prefixes=PREFIXES) if isinstance(s[0], ox.NamedNode)]
+        solutions = self.store.query(text, prefixes=PREFIXES)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [s[0] for s in solutions if isinstance(s[0], ox.NamedNode)]
 
     def _describe(self, subjects: Iterable[ox.NamedNode]) -> tuple[dict[Node, Description], set[ox.NamedNode]]:
         """The statements of ``subjects`` as the loader reads them, and the source files they name."""
@@ -104,7 +106,7 @@ class StoreRecords:
                     if predicate == source:
                         sources.add(obj)
                 else:
-                    objects.append(literal(obj))
+                    objects.append(literal(obj))  # type: ignore[arg-type]
         return out, sources
 
     def _paths(self, sources: Iterable[ox.NamedNode], out: dict[Node, Description]) -> None:
