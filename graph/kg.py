@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Unpack
@@ -20,15 +20,19 @@ from graph.formats.together import write_together
 from graph.model.merge import Corpus
 from graph.model.network import edge_count, edge_total, to_networkx
 from graph.model.report import RejectedFilesError, Report, make_report
+from graph.model.resolve import KINDS, Entry, Resolver, record_entries
 from graph.model.select import Selectors
 from graph.query.queries import Queries
 from graph.query.results import summary_html
 from graph.rdf.mapping import PREFIXES
 from graph.read.identity import DEFAULT_BASE
-from graph.read.records import RAW_TEXT
+from graph.read.records import RAW_TEXT, Article
+from graph.store.embedded import counts as _store_counts
 from graph.store.embedded import open_store
 from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
+from graph.store.incremental import StoreWriter
+from graph.store.records import Record, StoreRecords
 from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 from graph.util.publish import publishing
@@ -91,11 +95,20 @@ class KnowledgeGraph(Queries):
             "files rejected": c.files_rejected,
         }
 
-    def write(self, out_dir: str | os.PathLike[str], formats: str | Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
+    def write(
+        self,
+        out_dir: str | os.PathLike[str],
+        formats: str | Sequence[str] = DEFAULT_FORMATS,
+        *,
+        store: str | os.PathLike[str] | None = None,
+    ) -> list[Path]:
         """Write ``out_dir/graph.<format>`` for each format (one name or many); return the paths written.
 
         The files are published together: until every one is complete, the
         folder holds the files it held before (see the README, "Bad input").
+        ``store``: also write the embedded store in that folder (``newsgraph build
+        --store``), or bring the store there up to date: from the same pass over
+        the graph as the Turtle, loaded while the other formats are written.
 
         >>> import tempfile
         >>> [p.name for p in build(["seeds"]).write(tempfile.mkdtemp())]
@@ -106,7 +119,7 @@ class KnowledgeGraph(Queries):
         wanted = names(formats)
         out = Path(out_dir)
         with publishing(out) as folder:
-            write_exports(self, folder, wanted)
+            write_exports(self, folder, wanted, store=store)
         return [out / FORMATS[name].filename for name in wanted]
 
     def show(self, height: int = 640, **selectors: Unpack[Selectors]) -> InlinePage:
@@ -129,20 +142,37 @@ class KnowledgeGraph(Queries):
         return summary_html(self.stats(top=5))
 
 
-def write_exports(kg: KnowledgeGraph, folder: Path, formats: Sequence[str]) -> list[str]:
+def write_exports(
+    kg: KnowledgeGraph, folder: Path, formats: Sequence[str], store: str | os.PathLike[str] | None = None
+) -> list[str]:
     """Write ``folder/graph.<format>`` for each of ``formats`` (checked names) as they are: no publishing step.
 
     A build writes into the folder :func:`graph.util.publish.publishing` gives, then publishes them all at once.
+    ``store``: also write the embedded store in that folder, or bring the store there up to date, from the same
+    pass over the graph as the Turtle, loaded while the other formats are written.
 
     >>> import tempfile
     >>> write_exports(build(["seeds"]), Path(tempfile.mkdtemp()), ["nt", "ttl"])
     ['nt', 'ttl']
     """
-    with paused_gc():  # millions of short-lived tuples, no cycles
-        together = write_together(kg, folder, formats)  # Turtle and/or N-Triples, in one pass
-        for name in formats:
-            if name not in together:
-                FORMATS[name].write(kg, folder / FORMATS[name].filename)
+    writer = StoreWriter(store, kg) if store is not None else None
+    try:
+        with paused_gc():  # millions of short-lived tuples, no cycles
+            scratch = writer.nt if writer is not None and "nt" not in formats else None
+            digests = writer.digests if writer is not None else None
+            # Turtle and/or N-Triples (and the store's N-Triples and digests), in one pass
+            together = write_together(kg, folder, formats, also_nt=scratch, digests=digests)
+            if writer is not None:
+                writer.start(folder / "graph.nt" if "nt" in together else None)  # loads while the rest is written
+            for name in formats:
+                if name not in together:
+                    FORMATS[name].write(kg, folder / FORMATS[name].filename)
+        if writer is not None:
+            writer.finish()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
     return list(formats)
 
 
@@ -247,10 +277,18 @@ def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
 
 
 class _StoredKnowledgeGraph(KnowledgeGraph):
-    """A KnowledgeGraph over an on-disk store: its records are read from the store on first use."""
+    """A KnowledgeGraph over an on-disk store.
+
+    Its records are read from the store on first use; until then the first
+    questions (``topics``, ``providers``, ``articles`` about topics or from
+    providers, ``counts``, ``stats``) are answered with SPARQL on the store,
+    reading only the records they give; the networkx view is made only when a
+    graph algorithm asks for it.
+    """
 
     def __init__(self, store: pyoxigraph.Store) -> None:
         self.store = store
+        self._lookup = StoreRecords(store)
 
     @cached_property
     def corpus(self) -> Corpus:  # type: ignore[override]
@@ -260,11 +298,59 @@ class _StoredKnowledgeGraph(KnowledgeGraph):
     def _new(self, corpus: Corpus) -> KnowledgeGraph:
         return KnowledgeGraph(corpus)
 
+    def _read(self) -> bool:
+        """Whether the records have been read back (then the answers come from them)."""
+        return "corpus" in vars(self)
+
+    def _candidates(self, topics: set[str] | None, providers: set[str] | None) -> Iterable[Article]:
+        if self._read() or (topics is None and providers is None):
+            return super()._candidates(topics, providers)
+        return self._lookup.articles(topics, providers)
+
+    def _every(self, kind: str) -> Iterable[Any]:
+        if self._read() or kind not in ("topic", "provider"):
+            return super()._every(kind)
+        return (self._lookup.topics() if kind == "topic" else self._lookup.providers()).values()
+
+    def _record(self, iri: str) -> Record | None:
+        return super()._record(iri) if self._read() else self._lookup.record(iri)
+
+    @cached_property
+    def _resolver(self) -> Resolver:
+        """Names resolved from the store: topics and providers at once, articles and images from the records."""
+
+        def kind_of(iri: str) -> str | None:
+            if self._read():
+                return next((k for k, t in zip(KINDS, _tables(self.corpus), strict=True) if iri in t), None)
+            if not iri.startswith(("http://", "https://", "urn:")) or any(c in iri for c in ' <>"{}|^`\\'):
+                return None  # a label, not an IRI
+            record = self._lookup.record(iri)
+            return None if record is None else type(record).__name__.lower()
+
+        def entries(kind: str) -> Iterator[Entry]:
+            return record_entries(self._every(kind))
+
+        return Resolver(kind_of, entries)
+
+    def counts(self) -> dict[str, int]:
+        """As ``KnowledgeGraph.counts``; counted in the store while the records are not read back."""
+        if self._read():
+            return super().counts()
+        kept = self._lookup.meta.counts  # what the build counted, kept in the store
+        return {k: kept[k] for k in _COUNTS} if all(k in kept for k in _COUNTS) else _store_counts(self.store)
+
     def stats(self, top: int = 10) -> dict[str, Any]:
         """As ``KnowledgeGraph.stats``; computed in the store while the records are not read back."""
-        if "corpus" in vars(self):
+        if self._read():
             return super().stats(top)
         return _store_stats(self.store, top)
+
+
+_COUNTS = ("articles", "providers", "topics", "images", "edges", "files read", "files rejected")
+
+
+def _tables(corpus: Corpus) -> tuple[Mapping[str, Any], ...]:
+    return corpus.articles, corpus.providers, corpus.topics, corpus.images
 
 
 def load(path: str | os.PathLike[str]) -> KnowledgeGraph:

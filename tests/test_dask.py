@@ -210,8 +210,17 @@ def test_stream_parts_hold_exactly_the_local_dataset(client: Any, samples: Path,
     for sample in sorted((samples / "ai").iterdir())[:20]:
         write_article(folder, f"ai/{sample.name}", sample.read_text(encoding="utf-8"))
     write_article(folder, "bad.md", "---\ntitle: [unclosed\n---\n")
+    # Files that disagree: the stub's title loses, and is in its file's graph under its alternative term.
+    write_article(folder, "x/full.md", "---\nwebUrl: https://x.example/1\ntitle: Real\nquality: 1\n---\n")
+    write_article(
+        folder,
+        "x/stub.md",
+        "---\nwebUrl: https://x.example/2\nrelated:\n"
+        "  - {webUrl: 'https://x.example/1', title: Stub, quality: 2}\n---\n",
+    )
     local = KnowledgeGraph(local_corpus([folder]))
     (reference,) = local.write(tmp_path / "local", ["nq"])
+    assert '<https://schema.org/alternativeHeadline> "Stub"' in reference.read_text(encoding="utf-8")
     out = tmp_path / "out"
     (out / "graph.nq.d").mkdir(parents=True)
     (out / "graph.nq.d" / "part-00099.nq").write_text("<a:stale> <b:stale> <c:stale> .\n", encoding="utf-8")
@@ -221,8 +230,8 @@ def test_stream_parts_hold_exactly_the_local_dataset(client: Any, samples: Path,
     assert not (parts / "part-00099.nq").exists(), "a part of an earlier build is removed"
     listed = json.loads(Path(manifest).read_text(encoding="utf-8"))
     assert sorted(p.name for p in parts.glob("*.nq")) == [p["name"] for p in listed["parts"]]
-    assert len([p for p in listed["parts"] if p["name"].startswith("part-")]) == 8  # 421 files, 60 a partition
-    assert listed["quads"] == len(_lines(parts)) and listed["files"] == 421
+    assert len([p for p in listed["parts"] if p["name"].startswith("part-")]) == 8  # 423 files, 60 a partition
+    assert listed["quads"] == len(_lines(parts)) and listed["files"] == 423
     for part in listed["parts"]:
         assert hashlib.sha256((parts / part["name"]).read_bytes()).hexdigest() == part["sha256"]
     assert make_report(files).to_json() == local.report.to_json()

@@ -67,7 +67,8 @@ def test_pyoxigraph_parses_every_rdf_format(written: Path, fmt: str):
         assert len(store) == len(list(parsed.quads((None, None, None, None))))
         assert {g.value for g in store.named_graphs()} == {
             source_iri(name) for name in ("000_538a4fffcd099543.txt", "001_17b63d52bf50f52a.txt")
-        }
+        } | {"https://newsgraph.example/id/build"}
+        assert not list(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
     else:
         assert len(store) == len(parsed)
 
@@ -105,21 +106,22 @@ def test_ntriples_and_nquads_lines_are_sorted_within_each_graph(written: Path):
         if name not in by_graph:
             order.append(name)
         by_graph.setdefault(name, []).append(line)
-    assert order[0] == "DEFAULT" and order[1:] == sorted(order[1:]) and len(order) == 3
+    assert order[0] == "<https://newsgraph.example/id/build>" and order == sorted(order) and len(order) == 3
     assert all(group == sorted(group) for group in by_graph.values())
 
 
-def test_named_graphs_hold_what_each_file_says_and_the_default_graph_the_rest(written: Path):
+def test_named_graphs_hold_what_each_file_says_and_the_build_graph_the_rest(written: Path):
     ds = nq.read(written / "graph.nq")
     kg = graph.build([SEEDS])
     for f in kg.corpus.files:
         name, blocks = document_blocks(f, kg.corpus)
         g = ds.graph(rdflib.URIRef(name[1:-1]))
         assert len(g) == sum(len(pairs) for _, pairs in blocks) > 20
-    default = ds.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
-    types = set(default.objects(None, rdflib.RDF.type))
+    assert len(ds.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)) == 0
+    build = ds.graph(rdflib.URIRef("https://newsgraph.example/id/build"))
+    types = set(build.objects(None, rdflib.RDF.type))
     assert types == {rdflib.SKOS.ConceptScheme, rdflib.PROV.Activity}
-    assert len(list(default.objects(None, rdflib.PROV.used))) == 2
+    assert len(list(build.objects(None, rdflib.PROV.used))) == 2
 
 
 def test_graphml_is_the_property_graph_too(written: Path):

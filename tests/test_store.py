@@ -111,3 +111,146 @@ def test_read_corpus_gives_back_the_same_graph(kg, samples):
 def test_stats_in_the_store_equal_stats_of_the_records(kg, samples):
     for built in (kg, graph.build([samples])):
         assert stats(memory_store(built), top=5) == built.stats(top=5)
+
+
+# -- the store kept current from build to build (issue 18) ---------------------------------------------------------
+
+
+def _default_graph(path: Path) -> set[ox.Triple]:
+    store = ox.Store.read_only(str(path))
+    return {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+
+
+def _merged(kg: graph.KnowledgeGraph) -> set[ox.Triple]:
+    from graph.formats import ntriples
+
+    text = "".join(ntriples.generate(kg))
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
+
+
+def _buckets_that_differ(old: graph.KnowledgeGraph, new: graph.KnowledgeGraph) -> list[int]:
+    from graph.formats.digest import bucket
+    from graph.rdf.mapping import merged_blocks
+
+    before, after = (dict(merged_blocks(kg.corpus)) for kg in (old, new))
+    return sorted({bucket(s) for s in before.keys() | after.keys() if before.get(s) != after.get(s)})
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> Path:
+    import subprocess
+    import sys
+
+    from conftest import GEN_CORPUS
+
+    folder = tmp_path / "feed"
+    subprocess.run([sys.executable, str(GEN_CORPUS), "--n", "60", "--out", str(folder)], check=True)
+    return folder
+
+
+def test_a_rebuild_with_one_changed_file_rewrites_only_the_nodes_it_changed(tmp_path: Path, feed: Path):
+    from graph.store.incremental import StoreWriter
+
+    path = tmp_path / "store"
+    first = graph.build([feed])
+    writer = StoreWriter(path, first)
+    assert not writer.incremental
+    writer.write()
+    assert _default_graph(path) == _merged(first)
+    changed = sorted(feed.rglob("*.txt"))[7]
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8"
+    )
+    second = graph.build([feed])
+    writer = StoreWriter(path, second)
+    assert writer.incremental
+    writer.write()
+    assert _default_graph(path) == _merged(second)
+    assert writer.changed == _buckets_that_differ(first, second) and 0 < len(writer.changed) <= 3
+    assert graph.open(path).counts() == second.counts()
+    again = StoreWriter(path, second)  # nothing changed: nothing rewritten
+    again.write()
+    assert again.changed == [] and _default_graph(path) == _merged(second)
+
+
+def test_a_rebuild_removes_the_statements_of_deleted_files(tmp_path: Path, feed: Path):
+    path = tmp_path / "store"
+    write_store(graph.build([feed]), path)
+    gone = sorted(feed.rglob("*.txt"))[3]
+    gone.unlink()
+    new = graph.build([feed])
+    write_store(new, path)
+    assert _default_graph(path) == _merged(new)
+    assert graph.open(path).counts() == new.counts()
+    source = ox.NamedNode(f"{new.corpus.base}source/{gone.relative_to(feed)}")
+    assert not list(ox.Store.read_only(str(path)).quads_for_pattern(source, None, None, None))
+
+
+def test_a_store_update_that_stops_half_way_is_finished_by_the_next_build(
+    tmp_path: Path, feed: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from graph.store import incremental
+
+    path = tmp_path / "store"
+    write_store(graph.build([feed]), path)
+    for f in sorted(feed.rglob("*.txt"))[:5]:
+        f.write_text(f.read_text(encoding="utf-8").replace("\nexcerpt: ", "\nexcerpt: New ", 1), encoding="utf-8")
+    new = graph.build([feed])
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(incremental, "_delete_subjects", crash)
+        with pytest.raises(OSError, match="disk full"):
+            write_store(new, path)
+    assert _default_graph(path) != _merged(new)  # half-way: the old statements are still there
+    write_store(new, path)  # the digests of what was being rewritten were forgotten: it is rewritten now
+    assert _default_graph(path) == _merged(new)
+
+
+def test_a_store_of_another_base_or_layout_is_written_anew(tmp_path: Path, kg):
+    from graph.store.incremental import META, StoreWriter
+
+    path = tmp_path / "store"
+    write_store(kg, path)
+    other = graph.build(["seeds"], base="https://data.example.org/news/")
+    writer = StoreWriter(path, other)
+    assert not writer.incremental
+    writer.write()
+    assert _default_graph(path) == _merged(other)
+    store = ox.Store(str(path))  # an older layout (version 1): written anew too
+    store.update(
+        f"DELETE WHERE {{ GRAPH <{META}> {{ ?s ?p ?o }} }} ;"
+        f' INSERT DATA {{ GRAPH <{META}> {{ <{META}> <urn:x-newsgraph:version> "1" }} }}'
+    )
+    del store
+    assert not StoreWriter(path, kg).incremental
+    write_store(kg, path)
+    assert _default_graph(path) == _merged(kg)
+
+
+def test_the_store_is_written_anew_when_most_of_it_changed(tmp_path: Path, feed: Path):
+    from graph.store.incremental import StoreWriter
+
+    path = tmp_path / "store"
+    write_store(graph.build([feed]), path)
+    new = graph.build([feed], drop=["quality"])  # every article changes
+    writer = StoreWriter(path, new)
+    assert writer.incremental
+    writer.write()
+    assert not writer.incremental and _default_graph(path) == _merged(new)
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("store", "feed")]  # no scratch folders left
+
+
+def test_build_store_writes_the_store_from_the_export_pass_and_updates_it(tmp_path: Path, feed: Path):
+    out, path = tmp_path / "out", tmp_path / "store"
+    kg = graph.build([feed])
+    kg.write(out, ["ttl", "html"], store=path)
+    assert _default_graph(path) == _merged(kg)
+    kg.write(out, ["nt"], store=path)  # from graph.nt itself
+    assert _default_graph(path) == _merged(kg)
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("store", "feed", "out")]

@@ -132,19 +132,17 @@ def test_sync_makes_the_store_equal_to_the_file_and_never_touches_foreign_graphs
     assert sync(first, store.endpoint) == 0
     out, err = capsys.readouterr()
     assert out == (
-        f"synced {first} to {store.gsp} (corpus newsgraph.example/id): 30 graphs replaced (30 new), 0 deleted, "
+        f"synced {first} to {store.gsp} (corpus newsgraph.example/id): 31 graphs replaced (31 new), 0 deleted, "
         f"0 unchanged; {out.split('; ')[1]}"
-    )
-    assert err == (
-        f"newsgraph: {len(_default_statements(first))} statements in the default graph were not synced: "
-        "only named graphs are written to a store\n"
-    )
+    )  # 30 files' graphs and the build's (the topic scheme, provenance): nothing in the default graph
+    assert _default_statements(first) == set() and err == ""
     assert_store_equals_file(store, first)
     edited, deleted, added = feed.change()
     second = feed.build()  # another folder: what the corpus owns is known from the store itself
     assert sync(second, store.endpoint) == 0
     out = capsys.readouterr().out
-    assert "2 graphs replaced (1 new), 1 deleted, 28 unchanged" in out
+    # the edited and the added file's graphs, and the build's (its prov:used lists the files)
+    assert "3 graphs replaced (1 new), 1 deleted, 28 unchanged" in out
     assert_store_equals_file(store, second)
     assert source(deleted) not in store.graphs()
     assert store.read(FOREIGN) == FOREIGN_LINES
@@ -157,7 +155,7 @@ def test_sync_makes_the_store_equal_to_the_file_and_never_touches_foreign_graphs
         "syncedTriples": {str(len(named_graphs(second)[source(added)]))},
     }
     assert sync(second, store.endpoint) == 0
-    assert "0 graphs replaced, 0 deleted, 30 unchanged; 0 bytes sent" in capsys.readouterr().out
+    assert "0 graphs replaced, 0 deleted, 31 unchanged; 0 bytes sent" in capsys.readouterr().out
 
 
 def _default_statements(path: Path) -> set[str]:
@@ -182,7 +180,8 @@ def test_second_sync_after_an_edit_a_deletion_and_an_addition_sends_under_a_quar
     print(f"{store.name}: first sync {first:,} bytes, second {second:,} bytes ({second / first:.1%})")
     assert 0 < second < first / 4
     writes = sorted(r.method for r in counting.requests if r.method not in ("GET", "HEAD"))
-    assert writes == ["DELETE", "POST", "PUT", "PUT", "PUT"]  # marks, two graphs, one deletion, the bookkeeping
+    # marks, three graphs (the edited file's, the added one's, the build's), one deletion, the bookkeeping
+    assert writes == ["DELETE", "POST", "PUT", "PUT", "PUT", "PUT"]
 
 
 # -- dry run, someone else's change, --force ------------------------------------------------------------------------
@@ -201,11 +200,12 @@ def test_dry_run_says_what_would_change_and_sends_nothing(store: Store, generate
     assert {r.method for r in watching.requests} <= {"GET", "HEAD"} and watching.body_bytes == 0
     out = capsys.readouterr().out.splitlines()
     assert out == [
+        "would replace https://newsgraph.example/id/build",
         f"would replace {source(edited)}",
         f"would add {source(added)}",
         f"would delete {source(deleted)}",
         f"dry run, nothing sent to {watching.url} (corpus newsgraph.example/id): "
-        "2 graphs replaced (1 new), 1 deleted, 28 unchanged",
+        "3 graphs replaced (1 new), 1 deleted, 28 unchanged",
     ]
     assert_store_equals_file(store, first)
 
@@ -223,7 +223,7 @@ def test_a_graph_changed_in_the_store_since_the_last_sync_is_left_alone_without_
     capsys.readouterr()
     assert sync(second, store.endpoint) == 1
     out, err = capsys.readouterr()
-    assert "1 graph replaced (1 new), 0 deleted, 28 unchanged, 2 left alone" in out
+    assert "2 graphs replaced (1 new), 0 deleted, 28 unchanged, 2 left alone" in out  # the added one, the build's
     assert err.splitlines()[:2] == [
         f"newsgraph: {source(edited)} was changed in the store since the last sync (it holds 1 statements, "
         f"the last sync wrote {_written(store, source(edited))}): left alone; --force would replace it",
@@ -235,11 +235,11 @@ def test_a_graph_changed_in_the_store_since_the_last_sync_is_left_alone_without_
     capsys.readouterr()
     assert sync(second, store.endpoint, "--force") == 0
     out, err = capsys.readouterr()
-    assert "1 graph replaced, 1 deleted, 29 unchanged" in out
+    assert "1 graph replaced, 1 deleted, 30 unchanged" in out
     assert "replaced anyway (--force)" in err and "deleted anyway (--force)" in err
     assert_store_equals_file(store, second)
     assert sync(second, store.endpoint) == 0
-    assert "0 graphs replaced, 0 deleted, 30 unchanged" in capsys.readouterr().out
+    assert "0 graphs replaced, 0 deleted, 31 unchanged" in capsys.readouterr().out
 
 
 def _written(store: Store, name: str) -> str:
@@ -273,7 +273,7 @@ def test_a_sync_that_fails_half_way_leaves_bookkeeping_that_describes_the_store(
     assert_bookkeeping_describes_the_store(store)
     assert sync(first, store.endpoint) == 0
     out, err = capsys.readouterr()
-    assert "28 graphs replaced (28 new), 0 deleted, 2 unchanged" in out and "left alone" not in err
+    assert "29 graphs replaced (29 new), 0 deleted, 2 unchanged" in out and "left alone" not in err
     assert_store_equals_file(store, first)
     assert all("pendingHash" not in facts for facts in bookkeeping(store).values())
 
@@ -310,11 +310,11 @@ def test_a_sync_killed_mid_way_is_repaired_by_the_next_without_false_alarms(
             release.set()
     assert_bookkeeping_describes_the_store(store)
     pending = {g for g, facts in bookkeeping(store).items() if "pendingHash" in facts}
-    assert len(pending) == 3  # the two graphs written and the one about to be deleted
+    assert len(pending) == 4  # the three graphs written (the build's among them) and the one about to be deleted
     capsys.readouterr()
     assert sync(path, store.endpoint) == 0
     out, err = capsys.readouterr()
-    assert "0 graphs replaced, 1 deleted, 30 unchanged" in out and "changed in the store" not in err
+    assert "0 graphs replaced, 1 deleted, 31 unchanged" in out and "changed in the store" not in err
     assert_store_equals_file(store, path)
 
 
@@ -330,7 +330,7 @@ def test_sync_reads_trig_and_the_hash_does_not_depend_on_the_syntax(
     assert_store_equals_file(store, trig)
     capsys.readouterr()
     assert sync(trig.with_suffix(".nq"), store.endpoint) == 0
-    assert "0 graphs replaced, 0 deleted, 30 unchanged" in capsys.readouterr().out
+    assert "0 graphs replaced, 0 deleted, 31 unchanged" in capsys.readouterr().out
 
 
 def test_two_corpora_share_a_store_and_each_sync_touches_only_its_own(
@@ -344,7 +344,7 @@ def test_two_corpora_share_a_store_and_each_sync_touches_only_its_own(
     (one.folder / one.files[0].name).unlink()
     path = one.build()
     assert sync(path, store.endpoint) == 0
-    assert "0 graphs replaced, 1 deleted, 29 unchanged" in capsys.readouterr().out
+    assert "1 graph replaced, 1 deleted, 29 unchanged" in capsys.readouterr().out  # the build's graph replaced
     graphs = store.graphs()
     assert {"urn:x-newsgraph:sync:one.example/id", "urn:x-newsgraph:sync:two.example/news"} <= graphs
     assert len([g for g in graphs if g.startswith("https://two.example/news/source/")]) == 30

@@ -24,7 +24,7 @@ from graph.formats import FORMATS, names
 from graph.kg import DEFAULT_FORMATS, build, counts_text, write_exports
 from graph.model.report import EmptyInputError, empty_message
 from graph.read.identity import DEFAULT_BASE
-from graph.store.embedded import check_store_target, write_store
+from graph.store.embedded import check_store_target
 from graph.util.procs import paused_gc
 from graph.util.publish import check_out_folder, publishing
 
@@ -136,12 +136,10 @@ def _build_graph(args: argparse.Namespace) -> int:
         print(f"newsgraph: --strict: {len(kg.report.rejected)} files rejected; exports not written", file=sys.stderr)
         return 1
     with fb.stage("write"), publishing(args.out, note) as folder:  # every file at once, or none
-        write_exports(kg, folder, args.format)
+        write_exports(kg, folder, args.format, store=args.store)  # the store from the same pass
         (folder / "report.json").write_text(kg.report.to_json(), encoding="utf-8")
     if "html" in args.format and (oversize := view_command.oversize_note(kg.nx.number_of_nodes())):
         print(f"graph.html: {oversize}", file=sys.stderr)
-    if args.store:
-        write_store(kg, args.store)
     c = kg.counts()
     verbose_summary(fb)
     if args.quiet:

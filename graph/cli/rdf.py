@@ -33,7 +33,11 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     for result in outcome.results:
         print(result)
+    for disagreement in outcome.disagreements:
+        print(disagreement)
     violations, warnings = len(outcome.violations), len(outcome.results) - len(outcome.violations)
     verdict = "conforms" if outcome.conforms else "does not conform"
-    print(f"{args.file} {verdict} to the newsgraph shapes: {violations} violations, {warnings} warnings")
+    nodes = len({d.node for d in outcome.disagreements})
+    disagree = f"; files disagree on {len(outcome.disagreements)} values of {nodes} nodes" if nodes else ""
+    print(f"{args.file} {verdict} to the newsgraph shapes: {violations} violations, {warnings} warnings{disagree}")
     return 0 if outcome.conforms else 1

@@ -51,7 +51,8 @@ from graph.model.merge import (
     resolve_file,
     url_claims,
 )
-from graph.rdf.mapping import default_blocks, document_blocks, resolution_blocks
+from graph.rdf.alternatives import Disputes, disputes
+from graph.rdf.mapping import Describer, build_iri, default_blocks, document_blocks, iri
 from graph.read.identity import DEFAULT_BASE, check_base
 from graph.read.records import Article, FileRecords, extract
 from graph.read.sources import (
@@ -256,8 +257,8 @@ def resolve_partition(parsed: Parsed, *answers: dict[str, str], by_file: bool = 
     """Resolve a partition's stubs with the buckets' answers; split its records by the bucket owning each IRI.
 
     A bucket's piece is one :class:`FileRecords` holding all its records, or
-    with ``by_file`` one per file (what a file said is needed to write the
-    dataset's default graph, :func:`graph.rdf.mapping.resolution_blocks`).
+    with ``by_file`` one per file (what each file said is needed to find where
+    files disagree, :func:`graph.rdf.alternatives.disputes`).
     """
     url_map: dict[str, str] = {}
     for part in answers:
@@ -315,7 +316,7 @@ def _quad_lines(graph: str | None, blocks: Iterable[tuple[str, list[tuple[str, s
 
 
 def _default_graph(piece: Corpus, constants: bool) -> str:
-    """This piece's share of the dataset's default graph (:func:`graph.rdf.mapping.default_blocks`).
+    """This piece's share of the dataset's build graph (:func:`graph.rdf.mapping.default_blocks`).
 
     The statements that do not depend on the corpus (the build's and the
     concept scheme's types and labels) are written by one part only.
@@ -325,7 +326,7 @@ def _default_graph(piece: Corpus, constants: bool) -> str:
         (subject, [pair for pair in pairs if constants or (subject, pair) not in fixed])
         for subject, pairs in default_blocks(piece)
     ]
-    return _quad_lines(None, blocks)
+    return _quad_lines(iri(build_iri(piece.base)), blocks)
 
 
 def _write_part(target: tuple[Any, str], name: str, chunks: Iterable[str]) -> PartInfo:
@@ -353,38 +354,48 @@ def _write_part(target: tuple[Any, str], name: str, chunks: Iterable[str]) -> Pa
 
 def merge_write_bucket(
     target: tuple[Any, str], bucket: int, base: str, *pieces: list[FileRecords]
-) -> tuple[list[dict[str, Article]], PartInfo]:
-    """Merge a bucket's groups; write its share of the default graph; give each partition its merged articles.
+) -> tuple[list[tuple[dict[str, Article], Disputes]], PartInfo]:
+    """Merge a bucket's groups; write its share of the build graph; give each partition what it needs.
 
     ``pieces`` come one list per partition, in partition order. The part holds
-    the merged values where files disagree (:func:`graph.rdf.mapping.resolution_blocks`)
-    and the concept scheme's topics of this bucket.
+    the concept scheme's topics of this bucket. Each partition is given the
+    merged articles its files name and, where files disagree on a node its files
+    describe, the values that lost (:func:`graph.rdf.alternatives.disputes`).
     """
     files = [f for part in pieces for f in part]
     articles, providers, topics, images = merge_groups(group_records(files))
     piece = Corpus(base, articles, providers, topics, images, files)
-    lines = _quad_lines(None, resolution_blocks(piece)) + _default_graph(Corpus(base, topics=topics), bucket == 0)
-    info = _write_part(target, f"merge-{bucket:05d}.nq", [lines])
-    asked = [{a.iri: articles[a.iri] for f in part for a in f.articles} for part in pieces]
+    describer = Describer(base)
+    found = disputes(piece, describer)
+    info = _write_part(target, f"merge-{bucket:05d}.nq", [_default_graph(Corpus(base, topics=topics), bucket == 0)])
+    asked = []
+    for part in pieces:
+        mine = {a.iri: articles[a.iri] for f in part for a in f.articles}
+        said = (r for f in part for records in (f.articles, f.providers, f.topics, f.images) for r in records)
+        named = {describer.term(r.iri) for r in said}
+        asked.append((mine, {s: found[s] for s in sorted(named & found.keys())}))
     return asked, info
 
 
 def write_partition(
-    target: tuple[Any, str], partition: int, base: str, resolved: Resolved, *merged: dict[str, Article]
+    target: tuple[Any, str], partition: int, base: str, resolved: Resolved, *merged: tuple[dict[str, Article], Disputes]
 ) -> tuple[list[FileRecords], PartInfo]:
     """Write what each file of a partition says, one named graph per file (:func:`graph.rdf.mapping.document_blocks`).
 
     Gives back each file's name, own article's IRI and diagnostics: what the report needs.
     """
     articles: dict[str, Article] = {}
-    for part in merged:
+    lost: Disputes = {}
+    for part, found in merged:
         articles.update(part)
+        lost.update(found)  # a node is in one bucket: the buckets' disputes never overlap
     corpus = Corpus(base, articles=articles)
     files = resolved[0]
+    describer = Describer(base)
 
     def chunks() -> Iterator[str]:
         for f in files:
-            yield _quad_lines(*document_blocks(f, corpus))
+            yield _quad_lines(*document_blocks(f, corpus, describer, lost))
         yield _default_graph(Corpus(base, files=files), False)
 
     info = _write_part(target, f"part-{partition:05d}.nq", chunks())
@@ -486,8 +497,8 @@ def write_parts(
 
     Each partition writes ``part-NNNNN.nq``: one named graph per file, as
     ``graph.nq`` has it (:func:`graph.rdf.mapping.document_blocks`); each reduce
-    bucket writes ``merge-NNNNN.nq``: its share of the default graph (the
-    merged values where files disagree, the concept scheme's topics). The
+    bucket writes ``merge-NNNNN.nq``: its share of the build's graph (the
+    concept scheme's topics). The
     union of the parts is the dataset a local build writes as ``graph.nq``;
     nothing is gathered on the client but each file's name, article IRI and
     diagnostics. ``out`` is a local folder (every worker must see it at that
@@ -762,8 +773,10 @@ def pick_info(bucket: tuple[Any, PartInfo]) -> PartInfo:
     return bucket[1]
 
 
-def pick_merged(bucket: tuple[list[dict[str, Article]], PartInfo], partition: int) -> dict[str, Article]:
-    """A bucket's merged articles for one partition."""
+def pick_merged(
+    bucket: tuple[list[tuple[dict[str, Article], Disputes]], PartInfo], partition: int
+) -> tuple[dict[str, Article], Disputes]:
+    """A bucket's merged articles, and values that lost, for one partition."""
     return bucket[0][partition]
 
 

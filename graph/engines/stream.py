@@ -5,7 +5,7 @@ workers a chunk at a time and each file's statements (what
 :func:`graph.rdf.mapping.document_blocks` says about it) are written as they come.
 
 * **N-Quads** (``nq``): each file's statements in its own named graph, written
-  in graph-IRI order, the default graph (the topic scheme and the build) first:
+  in graph-IRI order, the build's graph (the topic scheme and the build) first:
   the layout of ``--format nq`` without ``--stream``.
 * **N-Triples** (``nt``): the union of every file's statements, sorted and
   de-duplicated with an external merge sort (sorted runs on disk, merged once),
@@ -15,7 +15,7 @@ What it cannot do, because that needs every file at once: resolve a related
 stub known by another URL of an article to that article (a stub stays the node
 of its own canonical URL), and merge fields across files (where two files
 disagree, say a stub's title and the article's own, N-Triples holds both
-values, and N-Quads has no merged default-graph values). Where files agree,
+values under the same predicate, and so does N-Quads). Where files agree,
 which is the common case, the N-Triples equal a full build's byte for byte.
 No Turtle, page, networkx graph or store either: build without ``--stream``.
 """
@@ -82,7 +82,7 @@ def _init_stream(base: str, drop: frozenset[str], cache: str | None, formats: tu
 
 
 #: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines, topic IRIs,
-#: the errors of rejected files, the build's ``prov:used`` lines (default graph), stage times, and
+#: the errors of rejected files, the build's ``prov:used`` statements (its graph's lines), stage times, and
 #: (cache entries that could not be read, whether the cache's database failed).
 StreamChunk = tuple[
     list[tuple[bytes, bytes]], str, list[str], set[str], list[str], str, tuple[float, float, float], tuple[int, bool]
@@ -122,7 +122,7 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
             if f.rejected:
                 errors += [str(d) for d in f.diagnostics if d.severity == "error"] or [f"{f.source}: error: rejected"]
             topics.update(t.iri for t in f.topics)
-            used.append(f"{build} {_USED} {iri(source_iri(f.source, base))} .\n")  # every file, rejected or not
+            used.append(f"{build} {_USED} {iri(source_iri(f.source, base))}")  # every file, rejected or not
             graph, blocks = document_blocks(f, corpus)
             if "nq" in formats:
                 end = f" {graph} .\n"
@@ -130,8 +130,10 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
             if "nt" in formats:
                 triples.update([f"{s} {p} {o} .\n" for s, pairs in blocks for p, o in pairs])
     if "nt" in formats:
-        triples.update(used)
-    return new, "".join(quads), sorted(triples), topics, errors, "".join(used), times, (bad, damaged)
+        triples.update(f"{line} .\n" for line in used)
+    in_build = f" {build} .\n"
+    lines_in_build = "".join(f"{line}{in_build}" for line in used)
+    return new, "".join(quads), sorted(triples), topics, errors, lines_in_build, times, (bad, damaged)
 
 
 def stream_build(
@@ -227,7 +229,7 @@ def stream_build(
                 say_cache_problems(fb, store, bad)
             if result.rejected == total and not allow_empty:  # raised inside: nothing is published
                 raise EmptyInputError(empty_message(total, result.rejected))
-            # What belongs to no file, but the build's prov:used (one per file, written above as the files came).
+            # What belongs to no file (the build's graph), but the build's prov:used (one per file, written above).
             corpus = Corpus(base, topics={t: Topic(t, t) for t in sorted(topics)})  # their IRIs are all that is used
             defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
             written: list[Path] = []
@@ -241,14 +243,15 @@ def stream_build(
                 if "nq" in formats:
                     tmp = work / "graph.nq"
                     build = iri(build_iri(base))
+                    in_build = f" {build} .\n"
                     with open(tmp, "w", encoding="utf-8", newline="\n") as f:
                         for subject, pairs in defaults:
                             # The build's block: its pairs sorted, prov:used among them where it sorts.
                             before = [(p, o) for p, o in pairs if p < _USED] if subject == build else pairs
-                            f.writelines(_lines([(subject, before)], " .\n"))
+                            f.writelines(_lines([(subject, before)], in_build))
                             if subject == build:
                                 _copy(work / "used.nq", f)
-                                f.writelines(_lines([(subject, [(p, o) for p, o in pairs if p > _USED])], " .\n"))
+                                f.writelines(_lines([(subject, [(p, o) for p, o in pairs if p > _USED])], in_build))
                         _copy(work / "body.nq", f)
                     _publish(tmp, folder / "graph.nq")
                     result.quads += sum(len(pairs) for _, pairs in defaults) + used_count

@@ -2,9 +2,12 @@
 
 Any RDF export (Turtle, N-Triples, JSON-LD, GraphML, which carries its RDF)
 holds the merged graph: each node's description becomes one merged record
-again. N-Quads and TriG hold one named graph per source file: each graph
-becomes that file's records, and the files are merged exactly as a build merges
-them. Either way the corpus gives the same ``nx`` graph (nodes, kinds, labels,
+again. N-Quads and TriG hold one named graph per source file and the build's
+graph; flattened, they are the merged graph, read the same way. Values that
+lost where files disagreed (under their alternative terms,
+:func:`graph.rdf.terms.alternative`) are kept beside the records
+(``Corpus.alternatives``, with the file that said each where the export says
+it). Either way the corpus gives the same ``nx`` graph (nodes, kinds, labels,
 edges) as the build that wrote the export, and writing it again gives the same
 RDF.
 """
@@ -26,17 +29,25 @@ from rdflib.term import Node
 
 from graph.formats import for_path, graphml
 from graph.model.merge import Corpus
-from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB, XSD, vocab_key
+from graph.rdf.mapping import DCTERMS, FIELD_PREDICATES, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB, XSD, literal, vocab_key
 from graph.rdf.mapping import iri as _iri
+from graph.rdf.terms import ALTERNATIVE, alternative_of
 from graph.read.identity import DEFAULT_BASE, canonical_url
 from graph.read.records import Article, FileRecords, Image, Provider, Scalar, Topic
 from graph.read.site import CREATIVE_WORKS
 
 __all__ = [
+    "Description",
+    "Quad",
+    "RecordReader",
     "corpus_from_dataset",
     "corpus_from_graph",
+    "corpus_from_quads",
+    "describe",
     "load_corpus",
     "merged_graph",
+    "merged_quads",
+    "ox_term",
     "read_rdf",
     "read_merged",
 ]
@@ -71,6 +82,8 @@ def _reverse(scope: str) -> dict[str, str]:
 _KEYS = {"": _reverse(""), "provider": _reverse("provider"), "images": _reverse("images"), "topic": _reverse("topic")}
 
 Description = dict[rdflib.URIRef, list[Node]]
+#: A statement and the named graph it is in (``None``: the default graph, or an export without graphs).
+Quad = tuple[Node, Node, Node, str | None]
 
 
 def read_rdf(path: str | os.PathLike[str]) -> rdflib.Graph:
@@ -109,14 +122,15 @@ def load_corpus(path: str | os.PathLike[str]) -> Corpus:
     >>> len(corpus.articles), len(corpus.providers), len(corpus.topics), len(corpus.images)
     (4, 4, 2, 4)
     """
-    triples = _fast_triples(Path(path))
-    if triples is None:
-        return corpus_from_graph(read_merged(path))
-    return corpus_from_graph(triples)
+    quads = _fast_quads(Path(path))
+    if quads is None:
+        g = read_rdf(path)
+        return corpus_from_quads(merged_quads(g) if isinstance(g, rdflib.Dataset) else ((*t, None) for t in g))
+    return corpus_from_quads(quads)
 
 
-def _fast_triples(path: Path) -> list[tuple[Node, Node, Node]] | None:
-    """The merged graph's triples parsed by pyoxigraph, or ``None`` (not installed, or a file it cannot read)."""
+def _fast_quads(path: Path) -> list[Quad] | None:
+    """The merged graph's statements parsed by pyoxigraph, or ``None`` (not installed, or a file it cannot read)."""
     try:
         import pyoxigraph as ox
     except ImportError:
@@ -132,21 +146,35 @@ def _fast_triples(path: Path) -> list[tuple[Node, Node, Node]] | None:
         else:
             quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt.oxigraph))
         terms: dict[Any, Node] = {}
-        rows = [(_ox_term(q.subject, terms), _ox_term(q.predicate, terms), _ox_term(q.object, terms), q.graph_name)
-                for q in quads]  # fmt: skip
+        rows: list[Quad] = [
+            (
+                ox_term(q.subject, terms),
+                ox_term(q.predicate, terms),
+                ox_term(q.object, terms),
+                q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None,
+            )
+            for q in quads
+        ]
     except (SyntaxError, ValueError, OSError):
         return None  # let rdflib parse it and say what is wrong
-    if not fmt.dataset:
-        return [(s, p, o) for s, p, o, _ in rows]
+    return _default_wins(rows) if fmt.dataset else rows
+
+
+def _default_wins(rows: Iterable[Quad]) -> list[Quad]:
+    """Statements of a dataset, where a dataset written by an earlier newsgraph put the values it chose in
+    the default graph: those win over the named graphs' (today's datasets have no default graph)."""
+    rows = list(rows)
     chosen: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
     for s, p, o, g in rows:
-        if isinstance(g, ox.DefaultGraph):
+        if g is None:
             chosen[s, p].add(o)
-    return list(dict.fromkeys((s, p, o) for s, p, o, _ in rows if (s, p) not in chosen or o in chosen[s, p]))
+    if not chosen:
+        return rows
+    return [(s, p, o, g) for s, p, o, g in rows if (s, p) not in chosen or o in chosen[s, p]]
 
 
-def _ox_term(term: Any, cache: dict[Any, Node]) -> Node:
-    """A pyoxigraph term as the rdflib term rdflib's own parsers give (cached: IRIs repeat)."""
+def ox_term(term: Any, cache: dict[Any, Node]) -> Node:
+    """A pyoxigraph term as the rdflib term rdflib's own parsers give (kept in ``cache``: IRIs repeat)."""
     found = cache.get(term)
     if found is not None:
         return found
@@ -166,7 +194,8 @@ def _ox_term(term: Any, cache: dict[Any, Node]) -> Node:
     return out
 
 
-def _describe(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, Description]:
+def describe(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, Description]:
+    """Triples as subject → predicate → objects (in the order they come)."""
     out: dict[Node, Description] = defaultdict(lambda: defaultdict(list))
     for s, p, o in triples:
         out[s][p].append(o)  # type: ignore[index]
@@ -233,8 +262,12 @@ def _texts(terms: Sequence[Node]) -> list[str]:
     return sorted(str(t) for t in terms)
 
 
-class _Reader:
-    """Records from the descriptions of one graph (the merged graph, or one file's graph)."""
+class RecordReader:
+    """Records from the descriptions of a graph's subjects (the merged graph, or the part of a store one asks about).
+
+    ``descriptions`` are subject → predicate → objects (:func:`describe`);
+    source files are named by the ``dcterms:identifier`` of those described.
+    """
 
     def __init__(self, descriptions: dict[Node, Description], base: str) -> None:
         self.d = descriptions
@@ -257,7 +290,7 @@ class _Reader:
     def extra(self, desc: Description, handled: set[rdflib.URIRef], scope: str) -> list[tuple[str, Scalar]]:
         pairs: list[tuple[str, Scalar]] = []
         for p, objects in desc.items():
-            if p in handled or p == _TYPE:
+            if p in handled or p == _TYPE or p.startswith(ALTERNATIVE):
                 continue
             key = _KEYS[scope].get(str(p)) or vocab_key(str(p))
             if key is None:
@@ -375,24 +408,36 @@ class _Reader:
         )
 
     def records(self) -> tuple[dict[str, Article], dict[str, Provider], dict[str, Topic], dict[str, Image]]:
+        """Every record described, by kind, each sorted by IRI (an article is a stub unless a source file
+        is about it, ``schema:mainEntity``, or a JSON API page lists it, ``schema:hasPart``)."""
         mains = {str(o) for desc in self.d.values() for o in desc.get(_S["mainEntity"], [])}
         # A JSON API page lists its (full) articles as parts of the document.
         mains |= {str(o) for desc in self.d.values() if _kind(desc) == "source" for o in desc.get(_S["hasPart"], [])}
-        articles: dict[str, Article] = {}
-        providers: dict[str, Provider] = {}
-        topics: dict[str, Topic] = {}
-        images: dict[str, Image] = {}
+        tables: dict[str, dict[str, Any]] = {"article": {}, "provider": {}, "topic": {}, "image": {}}
         for s, desc in self.d.items():
-            kind = self.kind(s, desc)
-            if kind == "article":
-                articles[str(s)] = self.article(s, desc, str(s) not in mains)
-            elif kind == "provider":
-                providers[str(s)] = self.provider(s, desc)
-            elif kind == "topic":
-                topics[str(s)] = self.topic(s, desc)
-            elif kind == "image":
-                images[str(s)] = self.image(s, desc)
-        return _by_iri(articles), _by_iri(providers), _by_iri(topics), _by_iri(images)
+            record = self.record(s, desc, str(s) not in mains)
+            if record is not None:
+                tables[type(record).__name__.lower()][str(s)] = record
+        return (
+            _by_iri(tables["article"]),
+            _by_iri(tables["provider"]),
+            _by_iri(tables["topic"]),
+            _by_iri(tables["image"]),
+        )
+
+    def record(self, subject: Node, desc: Description, stub: bool) -> Article | Provider | Topic | Image | None:
+        """The record a subject's description is (``None``: not a node of the graph, a source file, say);
+        ``stub``: an article no source file is about (see :meth:`records`)."""
+        kind = self.kind(subject, desc)
+        if kind == "article":
+            return self.article(subject, desc, stub)
+        if kind == "provider":
+            return self.provider(subject, desc)
+        if kind == "topic":
+            return self.topic(subject, desc)
+        if kind == "image":
+            return self.image(subject, desc)
+        return None
 
 
 def _is_web(url: str) -> bool:
@@ -425,7 +470,7 @@ def _by_iri(records: dict[str, Any]) -> dict[str, Any]:
 _Document = tuple[list[str], list[str], list[str]]
 
 
-def _sources(descriptions: dict[Node, Description], reader: _Reader) -> list[tuple[str, _Document]]:
+def _sources(descriptions: dict[Node, Description], reader: RecordReader) -> list[tuple[str, _Document]]:
     """Every source file the build used, by path, with what its description says."""
     used = {str(o) for desc in descriptions.values() for o in desc.get(_USED, [])}
     documents: dict[str, _Document] = {s: ([], [], []) for s in used}
@@ -490,25 +535,69 @@ def corpus_from_graph(g: rdflib.Graph | Iterable[tuple[Node, Node, Node]]) -> Co
     >>> sorted(corpus_from_graph(kg.rdf).articles) == sorted(kg.corpus.articles)
     True
     """
-    descriptions = _describe(g)
+    return corpus_from_quads((s, p, o, None) for s, p, o in g)
+
+
+def corpus_from_quads(quads: Iterable[Quad]) -> Corpus:
+    """The corpus of statements (each with its graph, or ``None``) that flattened are a merged graph.
+
+    Values under alternative terms are kept in ``Corpus.alternatives``, by the
+    file whose graph held them (``""`` for no file's).
+    """
+    said: dict[tuple[Node, Node, Node], set[str | None]] = {}
+    for s, p, o, g in quads:
+        graphs = said.get((s, p, o))
+        if graphs is None:
+            said[s, p, o] = {g}
+        else:
+            graphs.add(g)
+    descriptions = describe(said)
     base = _base(descriptions)
-    reader = _Reader(descriptions, base)
+    reader = RecordReader(descriptions, base)
     records = reader.records()
     articles, providers, topics, images = records
     cited: dict[str, list[str]] = defaultdict(list)
     for a in articles.values():
-        for s in a.sources:
-            cited[s].append(a.iri)
+        for name in a.sources:
+            cited[name].append(a.iri)
     files = [_file(path, document, cited[path], records) for path, document in _sources(descriptions, reader)]
-    return Corpus(base, articles, providers, topics, images, files)
+    corpus = Corpus(base, articles, providers, topics, images, files)
+    corpus.alternatives = _alternatives(said, reader)
+    return corpus
+
+
+def _alternatives(
+    said: dict[tuple[Node, Node, Node], set[str | None]], reader: RecordReader
+) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """The statements under alternative terms: source file ("" for none) → subject → pairs (N-Triples terms)."""
+    found: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    for (s, p, o), graphs in said.items():
+        if alternative_of(str(p)) is None:
+            continue
+        pair = (_term(p), _term(o))
+        for g in graphs:
+            source = reader.paths.get(g, "") if g is not None else ""
+            found[source][_term(s)].add(pair)
+    return {
+        source: {subject: sorted(pairs) for subject, pairs in sorted(subjects.items())}
+        for source, subjects in sorted(found.items())
+    }
+
+
+def _term(term: Node) -> str:
+    """An rdflib term as the N-Triples term newsgraph writes."""
+    if isinstance(term, rdflib.Literal):
+        text = literal(str(term))
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != f"{XSD}string":
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return f"<{term}>"
 
 
 def corpus_from_dataset(ds: rdflib.Dataset) -> Corpus:
-    """The corpus of a dataset (N-Quads, TriG).
-
-    The dataset flattened is what every file said; where files disagree, the
-    default graph holds the values the build chose, and those win. What is
-    left is the merged graph, read as :func:`corpus_from_graph` reads it.
+    """The corpus of a dataset (N-Quads, TriG): every graph flattened, read as :func:`corpus_from_graph` reads.
 
     >>> from graph.formats import trig
     >>> import tempfile, pathlib
@@ -518,11 +607,25 @@ def corpus_from_dataset(ds: rdflib.Dataset) -> Corpus:
     >>> len(corpus_from_dataset(trig.read(path)).articles)
     4
     """
-    return corpus_from_graph(merged_graph(ds))
+    return corpus_from_quads(merged_quads(ds))
+
+
+def merged_quads(ds: rdflib.Dataset) -> list[Quad]:
+    """The statements of a dataset with their graphs (``None``: the default graph).
+
+    Flattened, they are the merged graph (a dataset written by an earlier
+    newsgraph held the values it chose in the default graph: those win).
+    """
+    default = str(DATASET_DEFAULT_GRAPH_ID)
+    rows: list[Quad] = []
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        name = None if c is None else str(getattr(c, "identifier", c))
+        rows.append((s, p, o, None if name == default else name))
+    return _default_wins(rows)
 
 
 def merged_graph(ds: rdflib.Dataset) -> rdflib.Graph:
-    """The merged graph of a dataset: every graph flattened, the default graph's values winning where files disagree.
+    """The merged graph of a dataset: every graph flattened (see :func:`merged_quads`).
 
     >>> from graph.formats import nq
     >>> import tempfile, pathlib
@@ -533,13 +636,7 @@ def merged_graph(ds: rdflib.Dataset) -> rdflib.Graph:
     >>> len(merged_graph(nq.read(path))) == len(kg.rdf)
     True
     """
-    default = str(DATASET_DEFAULT_GRAPH_ID)
-    chosen: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-    for s, p, o, c in ds.quads((None, None, None, None)):
-        if c is None or str(getattr(c, "identifier", c)) == default:
-            chosen[s, p].add(o)
     merged = rdflib.Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        if (s, p) not in chosen or o in chosen[s, p]:
-            merged.add((s, p, o))
+    for s, p, o, _ in merged_quads(ds):
+        merged.add((s, p, o))
     return merged

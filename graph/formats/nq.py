@@ -1,10 +1,11 @@
 """N-Quads: the dataset, each source file's statements in its own named graph.
 
-The default graph (the concept scheme and the build) comes first, then one
+The build's graph (the concept scheme and the build) comes first, then one
 named graph per source file, ordered by graph IRI; inside each graph the lines
-are sorted, so the file is byte-deterministic. The graph IRI derives from the
-file's path relative to the build root: a store can replace one document's
-statements when its file changes.
+are sorted, so the file is byte-deterministic. Nothing is in the default graph.
+The graph IRI derives from the file's path relative to the build root: a store
+can replace one document's statements when its file changes. Flattened, the
+file is exactly the merged graph (``graph.nt``).
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ alone. For a large graph the blocks are cut into contiguous slices written by
 forked processes at the same time (``workers``), and the slices' files are
 joined in order: the same bytes again. Every file is written atomically
 (a temporary file, then a rename).
+
+The same pass can also write the N-Triples for an embedded store
+(``also_nt``) and work out the graph's digests by bucket of subjects
+(:class:`graph.formats.digest.Digests`), which tell a store what changed.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import BinaryIO
 
 from graph.formats import FORMATS as REGISTRY
 from graph.formats import Exportable, ntriples, turtle
+from graph.formats.digest import Digests
 from graph.rdf.mapping import Describer, Entry, balanced_cuts, block_entries, entry_blocks
 from graph.util.procs import default_workers, paused_gc
 
@@ -34,10 +39,20 @@ PARALLEL_FROM = 50_000
 FORMATS = ("ttl", "nt")
 
 
-def write_together(source: Exportable, out: Path, formats: Sequence[str], workers: int | None = None) -> list[str]:
+def write_together(
+    source: Exportable,
+    out: Path,
+    formats: Sequence[str],
+    workers: int | None = None,
+    *,
+    also_nt: Path | None = None,
+    digests: Digests | None = None,
+) -> list[str]:
     """Write ``graph.ttl`` and/or ``graph.nt``, those of ``formats``, in one pass; return what was written.
 
     ``workers``: processes writing slices (default: one per core for large graphs).
+    ``also_nt``: also write the merged graph's N-Triples there (a scratch file:
+    not atomically); ``digests``: add the graph's digests to it.
 
     >>> import tempfile
     >>> from graph import build
@@ -45,7 +60,7 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     ['ttl', 'nt']
     """
     names = [name for name in FORMATS if name in formats and REGISTRY[name].module == _MODULES[name]]
-    if not names:
+    if not names and also_nt is None and digests is None:
         return []  # none asked for, or someone registered other modules under these names: let them write
     corpus = source.corpus
     size = len(corpus.articles) + len(corpus.providers) + len(corpus.topics) + len(corpus.images)
@@ -59,11 +74,14 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     # written by forked processes into a scratch folder and appended in order.
     work = Path(tempfile.mkdtemp(prefix=".write-", dir=out)) if workers > 1 else None
     temps: dict[str, str] = {}
+    kinds = [*names, *([_STORE] if also_nt is not None else [])]
     try:
         files: dict[str, BinaryIO] = {}
         for name in names:
             fd, temps[name] = tempfile.mkstemp(prefix=f".graph.{name}.", suffix=".tmp", dir=out)
             files[name] = os.fdopen(fd, "wb", buffering=_BUFFER)
+        if also_nt is not None:
+            files[_STORE] = open(also_nt, "wb", buffering=_BUFFER)
         try:
             if "ttl" in files:
                 files["ttl"].write(turtle.header().encode("utf-8"))
@@ -72,18 +90,22 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
             describer = Describer(corpus.base)
             entries = block_entries(corpus, describer)
             cuts = balanced_cuts(entries, workers) if workers > 1 else [0, len(entries)]
-            parts = [{name: work / f"{i}.{name}" for name in names} for i in range(1, workers)] if work else []
+            parts = [{name: work / f"{i}.{name}" for name in kinds} for i in range(1, workers)] if work else []
+            digested = [work / f"{i}.digests" for i in range(1, workers)] if work and digests is not None else []
             children = []
             context = multiprocessing.get_context("fork") if parts else None
             for i, paths in enumerate(parts, start=1):
                 assert context is not None
+                target = digested[i - 1] if digested else None
                 child = context.Process(
-                    target=_write_part, args=(source, entries, describer, cuts[i], cuts[i + 1], paths), daemon=True
+                    target=_write_part,
+                    args=(source, entries, describer, cuts[i], cuts[i + 1], paths, target),
+                    daemon=True,
                 )
                 child.start()
                 children.append(child)
             try:
-                _write_blocks(source, entries, describer, cuts[0], cuts[1], files)
+                _write_blocks(source, entries, describer, cuts[0], cuts[1], files, digests)
             finally:
                 for child in children:
                     child.join()
@@ -94,6 +116,9 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
                 for name, piece in paths.items():
                     files[name].flush()
                     _append(piece, files[name])
+            if digests is not None:
+                for path in digested:
+                    digests.update(Digests.from_bytes(path.read_bytes()))
         finally:
             for f in files.values():
                 f.close()
@@ -111,6 +136,8 @@ def write_together(source: Exportable, out: Path, formats: Sequence[str], worker
     return [name for name in formats if name in names]
 
 
+#: The key of the store's N-Triples among the files a pass writes.
+_STORE = "store.nt"
 _MODULES = {"ttl": turtle.__name__, "nt": ntriples.__name__}
 
 
@@ -133,15 +160,24 @@ def _append(piece: Path, target: BinaryIO) -> None:
 
 
 def _write_part(
-    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, paths: dict[str, Path]
+    source: Exportable,
+    entries: list[Entry],
+    describer: Describer,
+    start: int,
+    stop: int,
+    paths: dict[str, Path],
+    digested: Path | None,
 ) -> None:
-    """In a forked process: write the blocks of ``entries[start:stop]`` into a file per format."""
+    """In a forked process: write the blocks of ``entries[start:stop]`` into a file per format (and digests)."""
     files = {name: open(path, "wb", buffering=_BUFFER) for name, path in paths.items()}
+    digests = Digests() if digested is not None else None
     try:
-        _write_blocks(source, entries, describer, start, stop, files)
+        _write_blocks(source, entries, describer, start, stop, files, digests)
     finally:
         for f in files.values():
             f.close()
+    if digested is not None and digests is not None:
+        digested.write_bytes(digests.to_bytes())
 
 
 #: Bytes buffered per file before a write: few, large writes. Each block is encoded alone, so a
@@ -150,15 +186,26 @@ _BUFFER = 1 << 20
 
 
 def _write_blocks(
-    source: Exportable, entries: list[Entry], describer: Describer, start: int, stop: int, files: dict[str, BinaryIO]
+    source: Exportable,
+    entries: list[Entry],
+    describer: Describer,
+    start: int,
+    stop: int,
+    files: dict[str, BinaryIO],
+    digests: Digests | None = None,
 ) -> None:
-    """The blocks of ``entries[start:stop]`` as Turtle (no header) and/or N-Triples, in UTF-8."""
+    """The blocks of ``entries[start:stop]`` as Turtle (no header) and/or N-Triples, in UTF-8 (and their digests)."""
     block, lines = turtle.block, ntriples.lines
     write_ttl = files["ttl"].write if "ttl" in files else None
-    write_nt = files["nt"].write if "nt" in files else None
+    writes = [files[name].write for name in ("nt", _STORE) if name in files]
+    add = digests.add if digests is not None else None
     with paused_gc():
         for subject, pairs in entry_blocks(source.corpus, entries, start, stop, describer):
             if write_ttl is not None:
                 write_ttl(block(subject, pairs).encode("utf-8"))
-            if write_nt is not None:
-                write_nt(lines(subject, pairs).encode("utf-8"))
+            if writes or add is not None:
+                data = lines(subject, pairs).encode("utf-8")
+                for write in writes:
+                    write(data)
+                if add is not None:
+                    add(subject, data)

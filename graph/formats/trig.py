@@ -1,6 +1,6 @@
 """TriG: the dataset in Turtle syntax, one named graph per source file.
 
-The same layout as :mod:`graph.formats.nq` (default graph first, then one
+The same layout as :mod:`graph.formats.nq` (the build's graph first, then one
 graph per file by graph IRI), each subject written as in the Turtle export.
 """
 
@@ -22,8 +22,8 @@ def generate(source: Exportable) -> Iterator[str]:
 
     >>> from graph import build
     >>> text = "".join(generate(build(["seeds"])))
-    >>> text.count(" {\\n"), "a skos:ConceptScheme" in text
-    (2, True)
+    >>> text.count(" {\\n"), "a skos:ConceptScheme" in text  # the build's graph and one graph per file
+    (3, True)
     """
     yield header()
     for graph, blocks in dataset_blocks(source.corpus):

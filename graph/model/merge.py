@@ -41,6 +41,11 @@ class Corpus:
 
     ``files`` keeps what each file said (with stubs already resolved to the
     articles they name), for per-document output and reports.
+    ``alternatives`` holds what an export read back (``graph.load``) says files
+    said that lost to another file's value, which its records cannot hold:
+    source file (``""`` when the export does not say which) → subject →
+    (predicate, object) pairs, as N-Triples terms. A build leaves it empty:
+    its files say it.
     """
 
     base: str = DEFAULT_BASE
@@ -49,6 +54,10 @@ class Corpus:
     topics: dict[str, Topic] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)
     files: list[FileRecords] = field(default_factory=list)
+    alternatives: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    #: What the stages above work out from the corpus once for every export (where files disagree):
+    #: not part of what the corpus is, never compared. A corpus is not changed once made.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -55,6 +55,7 @@ __all__ = [
     "kind_of_record",
     "name_key",
     "one_or_many",
+    "record_entries",
 ]
 
 #: The kinds of node.
@@ -136,6 +137,23 @@ def one_or_many(value: Any, name: str) -> list[Any] | None:
     return values
 
 
+def record_entries(records: Iterable[Article | Provider | Topic | Image]) -> Iterator[Entry]:
+    """The :data:`Entry` of each record: its IRI, its label and the URLs or domain it is known by.
+
+    >>> list(record_entries([Provider("https://newsgraph.example/id/provider/a.example", "a.example", "A")]))
+    [('https://newsgraph.example/id/provider/a.example', 'A', ('a.example',))]
+    """
+    for r in records:
+        if isinstance(r, Article):
+            yield r.iri, r.label, (r.url, *r.urls)
+        elif isinstance(r, Provider):
+            yield r.iri, r.label, (r.domain,)
+        elif isinstance(r, Image):
+            yield r.iri, "", (r.href,)
+        else:
+            yield r.iri, r.label, ()
+
+
 class Resolver:
     """Finds the IRI of a node named by record, IRI, URL, domain or label; see the module's docstring.
 
@@ -207,15 +225,7 @@ class Resolver:
             return next((kind for kind, table in tables.items() if iri in table), None)
 
         def entries(kind: str) -> Iterator[Entry]:
-            for iri, r in tables[kind].items():
-                if kind == "article":
-                    yield iri, r.label, (r.url, *r.urls)
-                elif kind == "provider":
-                    yield iri, r.label, (r.domain,)
-                elif kind == "image":
-                    yield iri, "", (r.href,)
-                else:
-                    yield iri, r.label, ()
+            return record_entries(tables[kind].values())
 
         return cls(kind_of, entries)
 

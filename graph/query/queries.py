@@ -125,12 +125,12 @@ class Queries:
         text: str | None,
     ) -> list[Article]:
         """The articles passing the filters ``articles`` and ``timeline`` share (the rules of ``select``)."""
-        found: Iterable[Article] = self.corpus.articles.values()
-        if topic is not None:
-            topics = set(self._resolver.resolve_all(topic, "topic", "topic"))
+        topics = set(self._resolver.resolve_all(topic, "topic", "topic")) if topic is not None else None
+        providers = set(self._resolver.resolve_all(provider, "provider", "provider")) if provider is not None else None
+        found = self._candidates(topics, providers)
+        if topics is not None:
             found = [a for a in found if not topics.isdisjoint(a.topics)]
-        if provider is not None:
-            providers = set(self._resolver.resolve_all(provider, "provider", "provider"))
+        if providers is not None:
             found = [a for a in found if a.provider in providers]
         lo = _moment(date_bound(since, "since", start=True))
         hi = _moment(date_bound(until, "until", start=False))
@@ -145,6 +145,15 @@ class Queries:
             phrase = name_key(text)
             found = [a for a in found if matches_text(phrase, a.title, a.excerpt)]
         return list(found)
+
+    def _candidates(self, topics: set[str] | None, providers: set[str] | None) -> Iterable[Article]:
+        """The articles the filters start from: every one (a graph in a store starts from fewer)."""
+        return self.corpus.articles.values()
+
+    def _every(self, kind: str) -> Iterable[Any]:
+        """Every record of a kind (``provider``, ``topic``, ...), in any order."""
+        records: dict[str, Any] = getattr(self.corpus, f"{kind}s")
+        return records.values()
 
     # -- typed lookups ---------------------------------------------------------------------------
     def articles(
@@ -209,7 +218,7 @@ class Queries:
         >>> [p.label for p in build(["seeds"]).providers()]
         ['Caixin Global', 'TechNode', 'techwireasia.com', 'The Times']
         """
-        return self._table(sorted(self.corpus.providers.values(), key=lambda p: (p.label.casefold(), p.iri)))
+        return self._table(sorted(self._every("provider"), key=lambda p: (p.label.casefold(), p.iri)))
 
     def topics(self) -> Records:
         """Every topic, by label (case-insensitive).
@@ -218,7 +227,7 @@ class Queries:
         >>> [t.label for t in build(["seeds"]).topics()]
         ['AI', 'Computer Vision']
         """
-        return self._table(sorted(self.corpus.topics.values(), key=lambda t: (t.label.casefold(), t.iri)))
+        return self._table(sorted(self._every("topic"), key=lambda t: (t.label.casefold(), t.iri)))
 
     def related(self, article: Named, depth: int = 1) -> Records:
         """Articles within ``depth`` related-links of ``article`` (either direction), nearest then newest first.

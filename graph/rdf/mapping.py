@@ -15,21 +15,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache, partial
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 from urllib.parse import quote, unquote
 
 from graph.model.merge import Corpus
+from graph.rdf.alternatives import Disputes, disputes
+from graph.rdf.terms import DCTERMS, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, VOCAB, XSD, alternative
 from graph.read.identity import safe_iri, source_iri, topic_scheme_iri
 from graph.read.records import Article, Extra, FileRecords, Image, Provider, Scalar, Topic
 from graph.read.site import CREATIVE_WORKS
 from graph.read.sources import display_name
 
 __all__ = [
+    "DCTERMS",
     "FIELD_PREDICATES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SKOS",
+    "XSD",
     "PREFIXES",
     "VOCAB",
     "Block",
@@ -39,7 +47,6 @@ __all__ = [
     "block_entries",
     "build_iri",
     "dataset_blocks",
-    "resolution_blocks",
     "default_blocks",
     "document_blocks",
     "entry_blocks",
@@ -48,28 +55,6 @@ __all__ = [
     "merged_blocks",
     "vocab_key",
 ]
-
-SCHEMA = "https://schema.org/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-#: The project vocabulary: fields schema.org has no term for. Fixed, whatever ``--base``.
-VOCAB = "https://newsgraph.example/vocab#"
-
-#: Prefixes written in Turtle and TriG and bound for SPARQL.
-PREFIXES = {
-    "dcterms": DCTERMS,
-    "ng": VOCAB,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "schema": SCHEMA,
-    "skos": SKOS,
-    "xsd": XSD,
-}
 
 #: A block: a subject and its (predicate, object) pairs, all as N-Triples terms.
 Block = tuple[str, list[tuple[str, str]]]
@@ -454,9 +439,10 @@ def _blocks(
 def merged_blocks(corpus: Corpus, part: tuple[int, int] = (0, 1)) -> Iterator[Block]:
     """The merged graph: one description per node, sorted by subject.
 
-    It is exactly the union of :func:`default_blocks` and every file's
-    :func:`document_blocks` wherever the files agree; where they disagree on a
-    field that has one value (a stub's title), the merged record's value wins.
+    It is exactly the union of every graph of :func:`dataset_blocks`. Where
+    files disagree on a field that has one value (a stub's title), the merged
+    record's value is under the field's predicate and every other value under
+    its alternative (:func:`graph.rdf.terms.alternative`).
     ``part=(i, n)`` gives the i-th of n contiguous slices of the blocks, in order.
 
     >>> from graph import build
@@ -487,6 +473,7 @@ def block_entries(corpus: Corpus, describer: Describer | None = None) -> list[En
     every block of ``_blocks(...)``, the source blocks and the defaults.
     """
     d = describer if describer is not None else Describer(corpus.base)
+    alternatives_of(corpus, d)  # worked out once, before the blocks are cut into slices (forked writers share it)
     term = d.term
     entries: list[Entry] = []
     tables: tuple[dict[str, Any], ...] = (corpus.articles, corpus.providers, corpus.topics, corpus.images)
@@ -556,6 +543,7 @@ def entry_blocks(
     """
     d = describer if describer is not None else Describer(corpus.base)
     describe = d.describe
+    lost = alternatives_of(corpus, d)[1]
     stop = len(entries) if stop is None else stop
     index = start
     while index < stop:
@@ -566,6 +554,8 @@ def entry_blocks(
             while index < stop and entries[index][1] < _SOURCE_ENTRY and entries[index][0] == subject:
                 pairs += describe[entries[index][1]](entries[index][2])  # one node, several kinds
                 index += 1
+            if lost and subject in lost:
+                pairs += lost[subject]
             yield subject, sorted(set(pairs))
         elif what == _SOURCE_ENTRY:
             yield d.source_block(data)
@@ -574,7 +564,10 @@ def entry_blocks(
 
 
 def default_blocks(corpus: Corpus, describer: Describer | None = None) -> Iterator[Block]:
-    """What belongs to no single file: the topic concept scheme and the build (PROV-O)."""
+    """What belongs to no single file: the topic concept scheme and the build (PROV-O).
+
+    In the dataset they are the build's named graph (:func:`build_iri`), never the default graph.
+    """
     d = describer if describer is not None else Describer(corpus.base, remember=False)
     yield (
         iri(build_iri(corpus.base)),
@@ -592,12 +585,35 @@ def default_blocks(corpus: Corpus, describer: Describer | None = None) -> Iterat
     )
 
 
-def document_blocks(f: FileRecords, corpus: Corpus, describer: Describer | None = None) -> tuple[str, list[Block]]:
+def alternatives_of(corpus: Corpus, d: Describer) -> tuple[Disputes, dict[str, list[tuple[str, str]]]]:
+    """Where files disagree: the pairs files said that lost (:func:`graph.rdf.alternatives.disputes`),
+    and the merged graph's alternative pairs by subject (those, and those a loaded corpus read back).
+
+    Worked out once per corpus (for a describer of its base), kept in ``corpus.memo``.
+    """
+    memo = corpus.memo.get("alternatives")
+    if memo is None:
+        found = disputes(corpus, d) if corpus.files else {}
+        merged = {subject: [(alternative(p), o) for p, o in pairs] for subject, pairs in found.items()}
+        for said in corpus.alternatives.values():
+            for subject, pairs in said.items():
+                merged.setdefault(subject, []).extend(pairs)
+        memo = corpus.memo["alternatives"] = (found, merged)
+    found, merged = memo
+    return found, merged
+
+
+def document_blocks(
+    f: FileRecords, corpus: Corpus, describer: Describer | None = None, lost: Disputes | None = None
+) -> tuple[str, list[Block]]:
     """What one file says, as (graph IRI, blocks), with stubs resolved to their nodes.
 
     The graph IRI is the file's source IRI (from its path relative to the build
     root); the graph also describes the file itself (:meth:`Describer.source_block`).
-    ``describer``: one shared by every file of a corpus (default: a new one).
+    A value of the file's that lost to another file's is under its alternative
+    term, as in the merged graph. ``describer``: one shared by every file of a
+    corpus (default: a new one); ``lost``: the values that lost (default: worked
+    out from the corpus, :func:`alternatives_of`).
 
     >>> from graph import build
     >>> corpus = build(["seeds"]).corpus
@@ -606,68 +622,45 @@ def document_blocks(f: FileRecords, corpus: Corpus, describer: Describer | None 
     '<https://newsgraph.example/id/source/000_538a4fffcd099543.txt>'
     """
     d = describer if describer is not None else Describer(corpus.base)
+    found = alternatives_of(corpus, d)[0] if lost is None else lost
     blocks = list(_blocks(f.articles, f.providers, f.topics, f.images, d, corpus.articles))
+    if found:
+        blocks = [(s, _said(pairs, found[s])) if s in found else (s, pairs) for s, pairs in blocks]
     blocks.append(d.source_block(f))
+    loaded = corpus.alternatives.get(f.source)
+    if loaded:
+        blocks = _joined(blocks, loaded.items())
     return d.source(f.source), sorted(blocks, key=lambda block: block[0])
 
 
-def _merged_describers(corpus: Corpus, d: Describer) -> dict[str, Callable[[], list[tuple[str, str]]]]:
-    """Subject term → a function giving its merged pairs, for nodes that more than one record describes."""
-    seen: Counter[str] = Counter()
-    for f in corpus.files:
-        seen.update(r.iri for records in (f.articles, f.providers, f.topics, f.images) for r in records)
-    out: dict[str, Callable[[], list[tuple[str, str]]]] = {}
-    tables: tuple[dict[str, Any], ...] = (corpus.articles, corpus.providers, corpus.topics, corpus.images)
-    for table, describe in zip(tables, d.describe, strict=True):
-        for key, record in table.items():
-            if seen[key] > 1:
-                out[d.term(key)] = partial(describe, record)
-    return out
+def _said(pairs: list[tuple[str, str]], lost: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A file's pairs of one subject, those that lost under their alternative terms (sorted)."""
+    return sorted({(alternative(p), o) if (p, o) in lost else (p, o) for p, o in pairs})
 
 
-def resolution_blocks(corpus: Corpus, describer: Describer | None = None) -> list[Block]:
-    """Where files disagree, the merged graph's values (for the default graph of the dataset).
-
-    A node's (subject, predicate) is in disagreement when some file's graph
-    says a value the merged graph does not (a stub's title that lost to the
-    full article's). These blocks hold the merged values of exactly those: the
-    flattened dataset stays the union of what the files said, and a reader can
-    tell which value the build chose. Where files agree there are none.
-
-    >>> from graph import build
-    >>> resolution_blocks(build(["seeds"]).corpus)
-    []
-    """
-    d = describer if describer is not None else Describer(corpus.base)
-    describers = _merged_describers(corpus, d)
-    disputed: dict[str, set[str]] = {}
-    for f in corpus.files:
-        _, blocks = document_blocks(f, corpus, d)
-        for subject, pairs in blocks:
-            if subject not in describers:
-                continue
-            merged = set(describers[subject]())
-            for pair in pairs:
-                if pair not in merged:
-                    disputed.setdefault(subject, set()).add(pair[0])
-    return [
-        (subject, sorted(pair for pair in describers[subject]() if pair[0] in disputed[subject]))
-        for subject in sorted(disputed)
-    ]
+def _joined(blocks: Iterable[Block], more: Iterable[tuple[str, list[tuple[str, str]]]]) -> list[Block]:
+    """``blocks`` with the pairs of ``more`` added to their subjects' blocks (or as blocks of their own)."""
+    by_subject: dict[str, set[tuple[str, str]]] = {}
+    for subject, pairs in (*blocks, *more):
+        by_subject.setdefault(subject, set()).update(pairs)
+    return [(subject, sorted(by_subject[subject])) for subject in sorted(by_subject)]
 
 
 def dataset_blocks(corpus: Corpus) -> Iterator[tuple[str | None, list[Block]]]:
-    """The dataset: the default graph (``None``) first, then one named graph per file, by graph IRI.
+    """The dataset: the build's graph first, then one named graph per file, by graph IRI.
 
-    The default graph holds what belongs to no single file: the concept
-    scheme, the build and, where files disagree, the merged values
-    (:func:`resolution_blocks`).
+    The build's graph (:func:`build_iri`) holds what belongs to no single file:
+    the concept scheme and the build (:func:`default_blocks`); nothing is in the
+    default graph (``None``), so a store's default graph is never touched.
+    Flattened, the dataset is exactly the merged graph (:func:`merged_blocks`).
 
     >>> from graph import build
     >>> [name for name, _ in dataset_blocks(build(["seeds"]).corpus)][:2]
-    [None, '<https://newsgraph.example/id/source/000_538a4fffcd099543.txt>']
+    ['<https://newsgraph.example/id/build>', '<https://newsgraph.example/id/source/000_538a4fffcd099543.txt>']
     """
     d = Describer(corpus.base)
-    yield None, sorted([*default_blocks(corpus, d), *resolution_blocks(corpus, d)], key=lambda block: block[0])
+    sources = {f.source for f in corpus.files}
+    unclaimed = [b for source, said in corpus.alternatives.items() if source not in sources for b in said.items()]
+    yield iri(build_iri(corpus.base)), _joined(default_blocks(corpus, d), unclaimed)
     for f in sorted(corpus.files, key=lambda f: d.source(f.source)):
         yield document_blocks(f, corpus, d)

@@ -11,9 +11,10 @@ open it as it is. Its default graph is the merged graph, exactly the triples
 of ``graph.nt``. What the RDF does not say but a :class:`graph.KnowledgeGraph`
 needs is in that RDF (the build's provenance says which article each file
 holds); the named graph :data:`META_GRAPH` marks the folder as a newsgraph store
-(format version, base IRI), and queries do not see it unless they ask with
-``GRAPH``. :func:`read_corpus` turns a store back into the records, with the
-same loader as ``graph.load``.
+(format version, base IRI, digests that let the next build rewrite only what
+changed: :mod:`graph.store.incremental`), and queries do not see it unless they
+ask with ``GRAPH``. :func:`read_corpus` turns a store back into the records,
+with the same loader as ``graph.load``.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from graph.formats import Exportable
 from graph.formats import ntriples as _ntriples
 from graph.formats.load import corpus_from_graph
 from graph.model.merge import Corpus
-from graph.rdf.mapping import PREFIXES, XSD, literal
-from graph.util.publish import folder_beside, switch_folder
+from graph.rdf.mapping import PREFIXES, XSD
+from graph.store.incremental import META, STORE_VERSION, StoreWriter, meta_lines
 
 __all__ = [
     "MAX_ROWS",
@@ -45,6 +46,7 @@ __all__ = [
     "StoreError",
     "TooManyRows",
     "check_store_target",
+    "counts",
     "memory_store",
     "open_store",
     "query",
@@ -55,9 +57,8 @@ __all__ = [
 ]
 
 #: The named graph of an on-disk store that holds what the RDF does not say.
-META_GRAPH = "urn:x-newsgraph:store"
+META_GRAPH = META
 _META = "urn:x-newsgraph:"
-_STORE_VERSION = "1"
 _STRING = f"{XSD}string"
 
 _INTEGERS = {
@@ -269,25 +270,7 @@ def stats(store: ox.Store, top: int = 10) -> dict[str, Any]:
         assert isinstance(result, Rows)
         return result
 
-    out: dict[str, Any] = {}
-    for kind, pattern in _KIND_PATTERNS.items():
-        out[kind] = ask(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern} }}")[0].n
-    # Simple patterns only: these predicates are used on articles (logos on providers, images and parents on
-    # topics, parts on collection items) and nowhere else but a JSON API page's parts, and a join on rdf:type
-    # would cost twenty times as much.
-    out["edges"] = sum(
-        ask(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {p} ?o }}")[0].n
-        for p in (
-            "schema:publisher",
-            "schema:about",
-            "schema:image",
-            "dcterms:relation",
-            "schema:logo",
-            "skos:broader",
-            "schema:hasPart",
-        )
-    )
-    out["edges"] -= ask("SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:DigitalDocument ; schema:hasPart ?o }")[0].n
+    out: dict[str, Any] = _node_counts(store)
     names = ask(
         """SELECT ?p (SAMPLE(?name) AS ?label) (SAMPLE(?domain) AS ?d) WHERE {
             ?p ng:domain ?domain OPTIONAL { ?p schema:name ?name }
@@ -306,6 +289,51 @@ def stats(store: ox.Store, top: int = 10) -> dict[str, Any]:
         }"""
     )[0]
     out["first"], out["last"] = span.first, span.last
+    return out
+
+
+def _node_counts(store: ox.Store) -> dict[str, int]:
+    """Nodes of each kind and edges, counted in the store."""
+
+    def count(text: str) -> int:
+        result = query(store, text)
+        assert isinstance(result, Rows)
+        return int(result[0].n)
+
+    out = {kind: count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {p} }}") for kind, p in _KIND_PATTERNS.items()}
+    # Simple patterns only: these predicates are used on articles (logos on providers, images and parents on
+    # topics, parts on collection items) and nowhere else but a JSON API page's parts, and a join on rdf:type
+    # would cost twenty times as much.
+    out["edges"] = sum(
+        count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {p} ?o }}")
+        for p in (
+            "schema:publisher",
+            "schema:about",
+            "schema:image",
+            "dcterms:relation",
+            "schema:logo",
+            "skos:broader",
+            "schema:hasPart",
+        )
+    )
+    out["edges"] -= count("SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:DigitalDocument ; schema:hasPart ?o }")
+    return out
+
+
+def counts(store: ox.Store) -> dict[str, int]:
+    """``kg.counts()`` computed in the store with SPARQL, without reading the records back.
+
+    >>> from graph import build
+    >>> kg = build(["seeds"])
+    >>> counts(memory_store(kg)) == kg.counts()
+    True
+    """
+    out = _node_counts(store)
+    used = "?b a prov:Activity ; prov:used ?d ."
+    out["files read"] = int(query(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {used} }}")[0].n)  # type: ignore[index]
+    # A file the build read that is about nothing, lists nothing and was not skipped gave no record: rejected.
+    said = "FILTER NOT EXISTS { ?d schema:mainEntity|schema:hasPart|ng:skipped ?x }"
+    out["files rejected"] = int(query(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {used} {said} }}")[0].n)  # type: ignore[index]
     return out
 
 
@@ -347,16 +375,10 @@ def _lines(source: Exportable) -> Iterator[str]:
     yield "".join(batch)
 
 
-def _meta_lines(source: Exportable) -> Iterator[str]:
-    node = f"<{META_GRAPH}>"
-    yield f'{node} <{_META}version> "{_STORE_VERSION}" .\n'
-    yield f"{node} <{_META}base> {literal(source.corpus.base)} .\n"
-
-
 def _load(store: ox.Store, source: Exportable) -> None:
     nt = ox.RdfFormat.N_TRIPLES
     store.bulk_load(input=io.BufferedReader(_ChunkReader(_lines(source)), 1 << 20), format=nt)
-    store.bulk_load(input="".join(_meta_lines(source)), format=nt, to_graph=ox.NamedNode(META_GRAPH))
+    store.bulk_load(input="".join(meta_lines(source.corpus.base)), format=nt, to_graph=ox.NamedNode(META_GRAPH))
 
 
 def memory_store(source: Exportable) -> ox.Store:
@@ -372,10 +394,12 @@ def memory_store(source: Exportable) -> ox.Store:
 
 
 def write_store(source: Exportable, path: str | os.PathLike[str]) -> Path:
-    """Write the graph as an on-disk pyoxigraph store in the folder ``path``; return it.
+    """Write the graph as an on-disk pyoxigraph store in the folder ``path``, or bring the store there up to date.
 
-    A previous store there is replaced only once the new one is complete; a
-    folder that holds anything else is left alone (``ValueError``).
+    A new store replaces the previous one only once complete; a store of this
+    newsgraph and base is updated in place, only where the graph changed
+    (:class:`graph.store.incremental.StoreWriter`); a folder that holds
+    anything else is left alone (``ValueError``).
 
     >>> import tempfile, pyoxigraph
     >>> from graph import build
@@ -384,19 +408,14 @@ def write_store(source: Exportable, path: str | os.PathLike[str]) -> Path:
     >>> query(store, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")
     [Row(n=4)]
     """
-    path = check_store_target(path)
-    with folder_beside(path) as tmp:  # what killed writes left beside it is removed first
-        store = ox.Store(str(tmp))
-        _load(store, source)
-        store.flush()
-        store.optimize()
-        del store
-        switch_folder(tmp, path)  # in one step: readers see the old store or the new one
-    return path
+    path = check_store_target(path)  # someone else's folder or a damaged store: never written over
+    return StoreWriter(path, source).write()
 
 
-def open_store(path: str | os.PathLike[str]) -> ox.Store:
+def open_store(path: str | os.PathLike[str], any_version: bool = False) -> ox.Store:
     """Open an on-disk store that ``newsgraph build --store`` wrote, read-only, after checking it is one.
+
+    ``any_version``: a newsgraph store of another format version is opened too (to be written anew).
 
     A missing folder, a file, an empty folder, a folder of other files, a
     damaged store (what the engine finds wrong when it opens it and reads the
@@ -435,9 +454,9 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
         raise StoreError(
             f"{path}: a triple store without newsgraph's metadata (someone else's data, or damaged); not read"
         )
-    if version != _STORE_VERSION:
+    if version != STORE_VERSION and not any_version:
         raise StoreError(
-            f"{path}: a newsgraph store of format {version[:20]!r}, this version reads {_STORE_VERSION!r}: "
+            f"{path}: a newsgraph store of format {version[:20]!r}, this version reads {STORE_VERSION!r}: "
             "build it again with `newsgraph build --store DIR`"
         )
     return store
@@ -455,9 +474,9 @@ def _store_version(store: ox.Store) -> str | None:
 def check_store_target(path: str | os.PathLike[str]) -> Path:
     """Check that a store may be written at ``path`` (before anything else is): return it.
 
-    It must be a folder or not exist yet, hold nothing or a newsgraph store
-    (never someone else's data, nor a damaged store that cannot be told from
-    it), and its parent must take new folders (it is written beside, then
+    It must be a folder or not exist yet, hold nothing or a newsgraph store of
+    any format version (never someone else's data, nor a damaged store that
+    cannot be told from it), and its parent must take new folders (it is written beside, then
     switched in). Anything else is a :class:`StoreError` naming the problem.
 
     >>> check_store_target("README.md")
@@ -475,7 +494,7 @@ def check_store_target(path: str | os.PathLike[str]) -> Path:
             raise StoreError(f"{path}: a file, not a folder; not replacing it with a store")
         if any(path.iterdir()):
             try:
-                open_store(path)  # closed again at once: only its check counts
+                open_store(path, any_version=True)  # closed again at once: only its check counts
             except StoreError as exc:
                 reason = str(exc).removeprefix(f"{path}: ")
                 raise StoreError(f"{path}: exists and is not a newsgraph store ({reason}); not replacing it") from None
