@@ -151,117 +151,180 @@ def stream_build(
 ) -> StreamResult:
     """Write ``out_dir/graph.nt`` and/or ``graph.nq`` from ``paths`` without holding the corpus.
 
-    With ``allow_empty=False``, an input that gives nothing (no file found, or every file rejected)
-    raises :class:`graph.model.report.EmptyInputError` before any export is written.
+    The steps: find the files (one folder at a time), stream them through the
+    workers into the work of :class:`_StreamWork`, then write and publish the
+    exports. With ``allow_empty=False``, an input that gives nothing (no file
+    found, or every file rejected) raises
+    :class:`graph.model.report.EmptyInputError` before any export is written.
 
     >>> import tempfile
     >>> result = stream_build(["seeds"], tempfile.mkdtemp(), ["nt", "nq"])
     >>> result.files, [p.name for p in result.written], result.triples > 100
     (2, ['graph.nt', 'graph.nq'], True)
     """
-    formats = tuple(dict.fromkeys(formats))
-    wrong = [f for f in formats if f not in STREAM_FORMATS]
-    if wrong or not formats:
-        raise ValueError(
-            f"--stream writes {' and '.join(STREAM_FORMATS)} only, not {', '.join(wrong) or 'nothing'}: "
-            "Turtle, the page and the other formats need the whole merged graph (build without --stream)"
-        )
+    formats = _stream_formats(formats)
     base = check_base(base)
     fb = feedback if feedback is not None else Feedback(level=0)
-    out = Path(out_dir)
     with fb.stage("find"):
         # Met one at a time, in graph-IRI order (the order of the N-Quads graphs): never all held.
         sources = SourceWalk(paths, follow_symlinks)
         total = len(sources)
     if total == 0 and not allow_empty:
         raise EmptyInputError(empty_message(0, 0))
-    store = RecordCache(cache) if cache is not None else None
-    cache_arg = str(store.folder) if store is not None and store.usable else None
     result = StreamResult(files=total)
-    bad = 0
-    topics: set[str] = set()
+    out = Path(out_dir)
     # Every file is written into a folder beside the output folder and published with it at once (so is the
     # work of the external sort, removed before).
     with publishing(out, lambda text: fb.error(f"newsgraph: note: {text}")) as folder:
-        work = Path(tempfile.mkdtemp(prefix=".stream-", dir=folder))
+        work = _StreamWork(folder, formats, base)
         try:
-            runs: list[Path] = []
-            pending: list[list[str]] = []
-            pending_lines = used_count = 0
-            body = open(work / "body.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
-            used = open(work / "used.nq", "w", encoding="utf-8", newline="\n") if "nq" in formats else None
-            n = worker_count(workers, total)
-            fb.start("streaming", total)
-            try:
-                with fb.stage("read+parse+rdf"):
-                    init = (base, frozenset(drop), cache_arg, formats)
-                    results = map_chunks(_stream_task, _chunks(sources), n, init, _init_stream)
-                    for chunk_new, quads, lines, chunk_topics, errors, used_lines, _, trouble in results:
-                        if store is not None:
-                            bad += trouble[0]
-                            store.damaged |= trouble[1]
-                            if chunk_new:
-                                store.put(chunk_new)
-                        topics |= chunk_topics
-                        result.rejected += len(errors)
-                        for error in errors:  # a bad file is said at once, even with --quiet
-                            fb.error(error)
-                        if body is not None and used is not None:
-                            body.write(quads)
-                            used.write(used_lines)
-                            result.quads += quads.count("\n")
-                        if lines:
-                            pending.append(lines)
-                            pending_lines += len(lines)
-                            if pending_lines >= RUN_LINES:
-                                runs.append(_write_run(work, len(runs), heapq.merge(*pending)))
-                                pending, pending_lines = [], 0
-                        done = used_lines.count("\n")
-                        used_count += done
-                        fb.advance(done)
-            finally:
-                fb.finish()
-                for f in (body, used):
-                    if f is not None:
-                        f.close()
-            if store is not None:
-                store.close()
-                say_cache_problems(fb, store, bad)
+            settings = (base, frozenset(drop), worker_count(workers, total))
+            _stream_files(sources, work, result, settings, RecordCache(cache) if cache is not None else None, fb)
             if result.rejected == total and not allow_empty:  # raised inside: nothing is published
                 raise EmptyInputError(empty_message(total, result.rejected))
-            # What belongs to no file (the build's graph), but the build's prov:used (one per file, written above).
-            corpus = Corpus(base, topics={t: Topic(t, t) for t in sorted(topics)})  # their IRIs are all that is used
-            defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
-            written: list[Path] = []
             with fb.stage("write"):
-                if "nt" in formats:
-                    pending.append(sorted(_lines(defaults, " .\n")))
-                    runs.append(_write_run(work, len(runs), heapq.merge(*pending)))
-                    pending = []
-                    result.triples = _merge_runs(runs, work, folder / "graph.nt")
-                    written.append(out / "graph.nt")
-                if "nq" in formats:
-                    tmp = work / "graph.nq"
-                    build = iri(build_iri(base))
-                    in_build = f" {build} .\n"
-                    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-                        for subject, pairs in defaults:
-                            # The build's block: its pairs sorted, prov:used among them where it sorts.
-                            before = [(p, o) for p, o in pairs if p < _USED] if subject == build else pairs
-                            f.writelines(_lines([(subject, before)], in_build))
-                            if subject == build:
-                                _copy(work / "used.nq", f)
-                                f.writelines(_lines([(subject, [(p, o) for p, o in pairs if p > _USED])], in_build))
-                        _copy(work / "body.nq", f)
-                    _publish(tmp, folder / "graph.nq")
-                    result.quads += sum(len(pairs) for _, pairs in defaults) + used_count
-                    written.append(out / "graph.nq")
-            result.written = tuple(written)
-            fb.count("files read", result.files)
-            fb.count("files rejected", result.rejected)
-            return result
+                result.written = tuple(out / name for name in work.write(folder, result))
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            work.remove()
+    fb.count("files read", result.files)
+    fb.count("files rejected", result.rejected)
+    return result
+
+
+def _stream_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats asked for, checked: a streaming build writes :data:`STREAM_FORMATS` only."""
+    wanted = tuple(dict.fromkeys(formats))
+    wrong = [f for f in wanted if f not in STREAM_FORMATS]
+    if wrong or not wanted:
+        raise ValueError(
+            f"--stream writes {' and '.join(STREAM_FORMATS)} only, not {', '.join(wrong) or 'nothing'}: "
+            "Turtle, the page and the other formats need the whole merged graph (build without --stream)"
+        )
+    return wanted
+
+
+def _stream_files(
+    sources: SourceWalk,
+    work: _StreamWork,
+    result: StreamResult,
+    settings: tuple[str, frozenset[str], int],
+    store: RecordCache | None,
+    fb: Feedback,
+) -> None:
+    """Every file through the workers, a chunk at a time, its statements into ``work`` as they come.
+
+    ``settings``: the base IRI, the record options and the number of worker processes. A rejected file is
+    said at once; new cache entries go into ``store``.
+    """
+    base, drop, n = settings
+    cache_arg = str(store.folder) if store is not None and store.usable else None
+    bad = 0
+    fb.start("streaming", result.files)
+    try:
+        with fb.stage("read+parse+rdf"):
+            results = map_chunks(_stream_task, _chunks(sources), n, (base, drop, cache_arg, work.formats), _init_stream)
+            for chunk_new, quads, lines, topics, errors, used_lines, _, trouble in results:
+                if store is not None:
+                    bad += trouble[0]
+                    store.damaged |= trouble[1]
+                    if chunk_new:
+                        store.put(chunk_new)
+                result.rejected += len(errors)
+                for error in errors:  # a bad file is said at once, even with --quiet
+                    fb.error(error)
+                fb.advance(work.take(quads, lines, topics, used_lines))
+    finally:
+        fb.finish()
+        work.close()
+    if store is not None:
+        store.close()
+        say_cache_problems(fb, store, bad)
+
+
+class _StreamWork:
+    """What a streaming build holds while the files come, in a work folder of its own.
+
+    N-Quads are appended as they come (each file's graph, and the build's ``prov:used`` apart); N-Triples
+    lines gather in memory up to :data:`RUN_LINES` and go to disk as sorted runs, merged at the end.
+    """
+
+    def __init__(self, folder: Path, formats: tuple[str, ...], base: str) -> None:
+        self.formats = formats
+        self.base = base
+        self.folder = Path(tempfile.mkdtemp(prefix=".stream-", dir=folder))
+        self.runs: list[Path] = []
+        self.pending: list[list[str]] = []
+        self.pending_lines = 0
+        self.topics: set[str] = set()
+        self.quads = self.used_count = 0
+        nq = "nq" in formats
+        self.body = open(self.folder / "body.nq", "w", encoding="utf-8", newline="\n") if nq else None
+        self.used = open(self.folder / "used.nq", "w", encoding="utf-8", newline="\n") if nq else None
+
+    def take(self, quads: str, lines: list[str], topics: set[str], used_lines: str) -> int:
+        """One chunk's statements (see :data:`StreamChunk`); returns how many files it held."""
+        self.topics |= topics
+        if self.body is not None and self.used is not None:
+            self.body.write(quads)
+            self.used.write(used_lines)
+            self.quads += quads.count("\n")
+        if lines:
+            self.pending.append(lines)
+            self.pending_lines += len(lines)
+            if self.pending_lines >= RUN_LINES:
+                self._spill()
+        done = used_lines.count("\n")
+        self.used_count += done
+        return done
+
+    def _spill(self) -> None:
+        """The N-Triples lines gathered so far, to disk as one sorted run."""
+        self.runs.append(_write_run(self.folder, len(self.runs), heapq.merge(*self.pending)))
+        self.pending, self.pending_lines = [], 0
+
+    def close(self) -> None:
+        """No more chunks: the N-Quads being appended are closed."""
+        for f in (self.body, self.used):
+            if f is not None:
+                f.close()
+
+    def write(self, folder: Path, result: StreamResult) -> list[str]:
+        """Write the exports into ``folder`` (counted in ``result``); return their file names."""
+        # What belongs to no file (the build's graph), but the build's prov:used (one per file, written above).
+        corpus = Corpus(self.base, topics={t: Topic(t, t) for t in sorted(self.topics)})  # their IRIs are all used
+        defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
+        written = []
+        if "nt" in self.formats:
+            self.pending.append(sorted(_lines(defaults, " .\n")))
+            self._spill()
+            result.triples = _merge_runs(self.runs, self.folder, folder / "graph.nt")
+            written.append("graph.nt")
+        if "nq" in self.formats:
+            result.quads = self._write_nq(defaults, folder / "graph.nq")
+            written.append("graph.nq")
+        return written
+
+    def _write_nq(self, defaults: list[Block], target: Path) -> int:
+        """``graph.nq``: the build's graph (its ``prov:used`` where they sort), then every file's; the quads."""
+        tmp = self.folder / "graph.nq"
+        build = iri(build_iri(self.base))
+        in_build = f" {build} .\n"
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            for subject, pairs in defaults:
+                # The build's block: its pairs sorted, prov:used among them where it sorts.
+                before = [(p, o) for p, o in pairs if p < _USED] if subject == build else pairs
+                f.writelines(_lines([(subject, before)], in_build))
+                if subject == build:
+                    _copy(self.folder / "used.nq", f)
+                    f.writelines(_lines([(subject, [(p, o) for p, o in pairs if p > _USED])], in_build))
+            _copy(self.folder / "body.nq", f)
+        _publish(tmp, target)
+        return self.quads + sum(len(pairs) for _, pairs in defaults) + self.used_count
+
+    def remove(self) -> None:
+        """The work folder, gone (after the exports were written, or a failure)."""
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _chunks(sources: Iterable[Source]) -> Iterator[list[Source]]:

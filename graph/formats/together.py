@@ -52,7 +52,9 @@ def write_together(
 
     ``workers``: processes writing slices (default: one per core for large graphs).
     ``also_nt``: also write the merged graph's N-Triples there (a scratch file:
-    not atomically); ``digests``: add the graph's digests to it.
+    not atomically); ``digests``: add the graph's digests to it. The steps: the
+    temporary files opened beside the targets, the slices written into them
+    (:func:`_write_slices`), the files put in place.
 
     >>> import tempfile
     >>> from graph import build
@@ -62,19 +64,9 @@ def write_together(
     names = [name for name in FORMATS if name in formats and REGISTRY[name].module == _MODULES[name]]
     if not names and also_nt is None and digests is None:
         return []  # none asked for, or someone registered other modules under these names: let them write
-    corpus = source.corpus
-    size = len(corpus.articles) + len(corpus.providers) + len(corpus.topics) + len(corpus.images)
-    if workers is None:
-        workers = default_workers() if size >= PARALLEL_FROM else 1
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        workers = 1  # the slices share the corpus with the writers through fork; daemons may not fork
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    # Slice 0 goes straight into the temporary files beside the targets; slices 1..n-1 are
-    # written by forked processes into a scratch folder and appended in order.
-    work = Path(tempfile.mkdtemp(prefix=".write-", dir=out)) if workers > 1 else None
     temps: dict[str, str] = {}
-    kinds = [*names, *([_STORE] if also_nt is not None else [])]
     try:
         files: dict[str, BinaryIO] = {}
         for name in names:
@@ -85,40 +77,7 @@ def write_together(
         try:
             if "ttl" in files:
                 files["ttl"].write(turtle.header().encode("utf-8"))
-            # The sorted subjects are worked out once, here, and shared with the forked writers;
-            # the cuts give each process about the same work (an article's block weighs several images').
-            describer = Describer(corpus.base)
-            entries = block_entries(corpus, describer)
-            cuts = balanced_cuts(entries, workers) if workers > 1 else [0, len(entries)]
-            parts = [{name: work / f"{i}.{name}" for name in kinds} for i in range(1, workers)] if work else []
-            digested = [work / f"{i}.digests" for i in range(1, workers)] if work and digests is not None else []
-            children = []
-            context = multiprocessing.get_context("fork") if parts else None
-            for i, paths in enumerate(parts, start=1):
-                assert context is not None
-                target = digested[i - 1] if digested else None
-                child = context.Process(
-                    target=_write_part,
-                    args=(source, entries, describer, cuts[i], cuts[i + 1], paths, target),
-                    daemon=True,
-                )
-                child.start()
-                children.append(child)
-            try:
-                _write_blocks(source, entries, describer, cuts[0], cuts[1], files, digests)
-            finally:
-                for child in children:
-                    child.join()
-            failed = [child.exitcode for child in children if child.exitcode != 0]
-            if failed:
-                raise OSError(f"writing the RDF exports failed in a worker process (exit {failed[0]})")
-            for paths in parts:
-                for name, piece in paths.items():
-                    files[name].flush()
-                    _append(piece, files[name])
-            if digests is not None:
-                for path in digested:
-                    digests.update(Digests.from_bytes(path.read_bytes()))
+            _write_slices(source, out, files, _writers(source, workers), digests)
         finally:
             for f in files.values():
                 f.close()
@@ -131,9 +90,66 @@ def write_together(
     finally:
         for tmp in temps.values():
             Path(tmp).unlink(missing_ok=True)
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
     return [name for name in formats if name in names]
+
+
+def _writers(source: Exportable, workers: int | None) -> int:
+    """How many processes write slices: ``workers``, else one per core for a large graph; one where they cannot fork."""
+    corpus = source.corpus
+    size = len(corpus.articles) + len(corpus.providers) + len(corpus.topics) + len(corpus.images)
+    if workers is None:
+        workers = default_workers() if size >= PARALLEL_FROM else 1
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        return 1  # the slices share the corpus with the writers through fork; daemons may not fork
+    return workers
+
+
+def _write_slices(
+    source: Exportable, out: Path, files: dict[str, BinaryIO], workers: int, digests: Digests | None
+) -> None:
+    """The graph's blocks into ``files``: slice 0 straight in; slices 1..n-1 by forked processes into a scratch
+    folder in ``out``, appended in order."""
+    corpus = source.corpus
+    # The sorted subjects are worked out once, here, and shared with the forked writers;
+    # the cuts give each process about the same work (an article's block weighs several images').
+    describer = Describer(corpus.base)
+    entries = block_entries(corpus, describer)
+    if workers <= 1:
+        _write_blocks(source, entries, describer, 0, len(entries), files, digests)
+        return
+    cuts = balanced_cuts(entries, workers)
+    work = Path(tempfile.mkdtemp(prefix=".write-", dir=out))
+    try:
+        parts = [{name: work / f"{i}.{name}" for name in files} for i in range(1, workers)]
+        digested = [work / f"{i}.digests" for i in range(1, workers)] if digests is not None else []
+        context = multiprocessing.get_context("fork")
+        children = []
+        for i, paths in enumerate(parts, start=1):
+            target = digested[i - 1] if digested else None
+            child = context.Process(
+                target=_write_part,
+                args=(source, entries, describer, cuts[i], cuts[i + 1], paths, target),
+                daemon=True,
+            )
+            child.start()
+            children.append(child)
+        try:
+            _write_blocks(source, entries, describer, cuts[0], cuts[1], files, digests)
+        finally:
+            for child in children:
+                child.join()
+        failed = [child.exitcode for child in children if child.exitcode != 0]
+        if failed:
+            raise OSError(f"writing the RDF exports failed in a worker process (exit {failed[0]})")
+        for paths in parts:
+            for name, piece in paths.items():
+                files[name].flush()
+                _append(piece, files[name])
+        if digests is not None:
+            for path in digested:
+                digests.update(Digests.from_bytes(path.read_bytes()))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 #: The key of the store's N-Triples among the files a pass writes.

@@ -24,7 +24,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -693,6 +693,10 @@ def too_large_message(size: int) -> str:
 def parse_document(raw: bytes, name: str) -> Document:
     """Parse the bytes of one file into a :class:`Document` (a pure function).
 
+    The steps: the bytes as text (:func:`_text_of`), a JSON API page or a file
+    with no graph content told apart, the YAML found (:func:`_yaml_of`), then
+    parsed, and what the loader noticed said (:func:`_say_yaml_notes`).
+
     >>> parse_document(b"---\\ntitle: Hi\\nwebUrl: https://a.example/1\\n---\\n", "a.md").data
     {'title': 'Hi', 'webUrl': 'https://a.example/1'}
     >>> parse_document(b"no front matter", "b.md").diagnostics[0].message
@@ -700,16 +704,56 @@ def parse_document(raw: bytes, name: str) -> Document:
     >>> print(parse_document(b"\\x00\\x01\\x02binary", "c.md").diagnostics[0])
     c.md: error: a binary file (a NUL byte at offset 0), not text
     """
-    if len(raw) > MAX_FILE_BYTES:
-        return _rejected(name, too_large_message(len(raw)), None, "too-large")
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        return _rejected(name, f"a binary file (a NUL byte at offset {nul}), not text", None, "binary")
     notes: list[Diagnostic] = []
 
     def note(message: str, line: int | None, code: str) -> None:
         notes.append(Diagnostic(name, "warning", message, line, code))
 
+    text = _text_of(raw, name, note)
+    if isinstance(text, Document):  # not text: rejected
+        return text
+    suffix = _suffix(name)
+    if suffix == ".json":
+        return _parse_json(text, name, notes)
+    if not text.startswith("---") or name.rsplit("/", 1)[-1].lower().startswith("_config."):
+        reason = _skip_reason(name, suffix)
+        if reason is not None:
+            return Document(name, None, notes, kind="skipped", reason=reason)
+    kind, block, first = "", "", 2
+    try:
+        kind, block, first = _yaml_of(text, name, suffix, note)
+        fixed: list[str] = []
+        noticed: list[YamlNote] = []
+        try:
+            data = parse_front_matter(block, first_line=first, fixed=fixed, notes=noticed)
+        except SourceError as exc:
+            if exc.code == "not-a-mapping" and (kind == "data" or suffix in _TEMPLATE_SUFFIXES):
+                what = "YAML data that is not a mapping" if kind == "data" else "a template with empty front matter"
+                return Document(name, None, notes, kind="skipped", reason=f"no graph content ({what})")
+            raise
+        _say_yaml_notes(Document(name, None, text=block, first_line=first), noticed, fixed, note)
+    except SourceError as exc:
+        error_line = exc.line
+        if error_line is None and exc.key is not None:
+            error_line = Document(name, None, text=block, first_line=first).line_of(exc.key)
+        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), error_line, exc.code)])
+    except RecursionError:  # pragma: no cover - the depth bound comes first; never crash on a file
+        return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
+    return Document(name, data, notes, block, first, kind=kind)
+
+
+#: How the steps of :func:`parse_document` note a warning: (message, line or None, code).
+_Note = Callable[[str, int | None, str], None]
+
+
+def _text_of(raw: bytes, name: str, note: _Note) -> str | Document:
+    """The bytes of a file as the text YAML reads (line ends made LF, characters YAML refuses raw replaced, each
+    noted), or the rejected :class:`Document` of a file that is not text (too large, binary, not UTF-8)."""
+    if len(raw) > MAX_FILE_BYTES:
+        return _rejected(name, too_large_message(len(raw)), None, "too-large")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return _rejected(name, f"a binary file (a NUL byte at offset {nul}), not text", None, "binary")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         note("a byte-order mark at the start of the file; ignored", 1, "bom")
@@ -736,62 +780,45 @@ def parse_document(raw: bytes, name: str) -> Document:
             "control-chars",
         )
         text = _NON_PRINTABLE.sub("\ufffd", text)
-    suffix = _suffix(name)
-    if suffix == ".json":
-        return _parse_json(text, name, notes)
+    return text
+
+
+def _yaml_of(text: str, name: str, suffix: str, note: _Note) -> tuple[str, str, int]:
+    """What of a file's text is YAML: ``(kind, block, first line)``, ``kind`` ``""`` for front matter or ``"data"``
+    for a plain YAML file (site data); a file that is neither raises :class:`SourceError`."""
+    if suffix in (".yaml", ".yml") and text.partition("\n")[0].rstrip() != "---":
+        # Plain YAML (site data): the first document; a bare "---" after it starts an empty second one.
+        block, rest_line = yaml_block(text, name)
+        if rest_line is not None:
+            note("a second YAML document after the first; it is not read", rest_line, "second-document")
+        return "data", block, 1
     kind = ""
-    first = 2
-    if not text.startswith("---") or name.rsplit("/", 1)[-1].lower().startswith("_config."):
-        reason = _skip_reason(name, suffix)
-        if reason is not None:
-            return Document(name, None, notes, kind="skipped", reason=reason)
-    block = ""
     try:
-        if suffix in (".yaml", ".yml") and text.partition("\n")[0].rstrip() != "---":
-            # Plain YAML (site data): the first document; a bare "---" after it starts an empty second one.
-            kind, first = "data", 1
-            block, rest_line = yaml_block(text, name)
-            if rest_line is not None:
-                note("a second YAML document after the first; it is not read", rest_line, "second-document")
-        else:
-            try:
-                block, body_line = split_front_matter(text)
-            except SourceError as exc:
-                if exc.code != "not-closed" or suffix not in (".yaml", ".yml"):
-                    raise
-                # A YAML file that starts with a document marker "---" and is not front matter: its data.
-                kind, block, body_line = "data", text.partition("\n")[2], None
-            if body_line is not None:
-                note("a Markdown body after the front matter; it is not part of the article", body_line, "body")
-        fixed: list[str] = []
-        noticed: list[YamlNote] = []
-        try:
-            data = parse_front_matter(block, first_line=first, fixed=fixed, notes=noticed)
-        except SourceError as exc:
-            if exc.code == "not-a-mapping" and (kind == "data" or suffix in _TEMPLATE_SUFFIXES):
-                what = "YAML data that is not a mapping" if kind == "data" else "a template with empty front matter"
-                return Document(name, None, notes, kind="skipped", reason=f"no graph content ({what})")
-            raise
-        lines = Document(name, None, text=block, first_line=first)
-        for code, key, line, kept, value in noticed[:20]:
-            if code == "duplicate-key":
-                message = f"{key}: a key repeated (lines {line} and {kept}); the later value is kept"
-            else:  # a number too long to read: named by the key on its line
-                at = block.split("\n")[line - first] if 0 <= line - first < block.count("\n") + 1 else ""
-                found = _KEY_AT.match(at)
-                where = f"{found.group(1)}: " if found else ""
-                message = f"{where}{value[:40]}... ({len(value.lstrip('+-')):,} digits) is beyond 64 bits; kept as text"
-            note(message, kept, code)
-        for key in fixed[:20]:
-            note(f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", lines.line_of(key), "surrogate")
+        block, body_line = split_front_matter(text)
     except SourceError as exc:
-        error_line = exc.line
-        if error_line is None and exc.key is not None:
-            error_line = Document(name, None, text=block, first_line=first).line_of(exc.key)
-        return Document(name, None, [*notes, Diagnostic(name, "error", str(exc), error_line, exc.code)])
-    except RecursionError:  # pragma: no cover - the depth bound comes first; never crash on a file
-        return Document(name, None, [*notes, Diagnostic(name, "error", "nested too deeply", None, "too-deep")])
-    return Document(name, data, notes, block, first, kind=kind)
+        if exc.code != "not-closed" or suffix not in (".yaml", ".yml"):
+            raise
+        # A YAML file that starts with a document marker "---" and is not front matter: its data.
+        kind, block, body_line = "data", text.partition("\n")[2], None
+    if body_line is not None:
+        note("a Markdown body after the front matter; it is not part of the article", body_line, "body")
+    return kind, block, 2
+
+
+def _say_yaml_notes(lines: Document, noticed: list[YamlNote], fixed: list[str], note: _Note) -> None:
+    """Say what the YAML loader noticed in the front matter ``lines`` holds (the first 20 of each kind)."""
+    block, first = lines.text, lines.first_line
+    for code, key, line, kept, value in noticed[:20]:
+        if code == "duplicate-key":
+            message = f"{key}: a key repeated (lines {line} and {kept}); the later value is kept"
+        else:  # a number too long to read: named by the key on its line
+            at = block.split("\n")[line - first] if 0 <= line - first < block.count("\n") + 1 else ""
+            found = _KEY_AT.match(at)
+            where = f"{found.group(1)}: " if found else ""
+            message = f"{where}{value[:40]}... ({len(value.lstrip('+-')):,} digits) is beyond 64 bits; kept as text"
+        note(message, kept, code)
+    for key in fixed[:20]:
+        note(f"{key}: a lone UTF-16 surrogate escape; replaced by U+FFFD", lines.line_of(key), "surrogate")
 
 
 def _suffix(name: str) -> str:
