@@ -1,6 +1,6 @@
 """The page: self-contained, safe with hostile feeds, explorable; checked in Debian's Chromium.
 
-Run ``python tests/test_view.py --screenshot exports/graph.png`` to refresh the README's screenshot.
+The README's screenshots are made by ``docs/screenshots.py``.
 """
 
 from __future__ import annotations
@@ -552,27 +552,3 @@ def test_every_export_draws_as_many_nodes_in_chromium_as_the_files(browser: Brow
         visit = browser.open(out)
         assert visit.page.evaluate("network.body.data.nodes.length") == want, ext
         assert visit.errors == [], ext
-
-
-def _screenshot(out: Path) -> None:
-    """Write the README's screenshot: the seeds' page with an article opened."""
-    import tempfile
-
-    browser_gen = launch()
-    b = next(browser_gen)
-    try:
-        tmp = Path(tempfile.mkdtemp())
-        visit = b.open(_seeds_page(tmp), width=1280, height=760)
-        p = visit.page
-        p.wait_for_timeout(1500)
-        p.fill("#search", "xpeng motors")
-        p.keyboard.press("Enter")
-        p.wait_for_timeout(800)
-        p.screenshot(path=str(out))
-    finally:
-        browser_gen.close()
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["--screenshot"]:
-        _screenshot(Path(sys.argv[2]))
