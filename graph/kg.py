@@ -32,6 +32,7 @@ from graph.store.embedded import open_store
 from graph.store.embedded import read_corpus as _store_corpus
 from graph.store.embedded import stats as _store_stats
 from graph.store.incremental import StoreWriter
+from graph.store.payloads import NAME as KEPT
 from graph.store.records import Record, StoreRecords
 from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
@@ -273,7 +274,7 @@ def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
     >>> [a.title[:20] for a in kg.articles(topic="computer vision")]
     ['Carmaker Xpeng Delet', 'Xpeng Motors fined b']
     """
-    return _StoredKnowledgeGraph(open_store(path))
+    return _StoredKnowledgeGraph(open_store(path), Path(path) / KEPT)
 
 
 class _StoredKnowledgeGraph(KnowledgeGraph):
@@ -286,14 +287,14 @@ class _StoredKnowledgeGraph(KnowledgeGraph):
     graph algorithm asks for it.
     """
 
-    def __init__(self, store: pyoxigraph.Store) -> None:
+    def __init__(self, store: pyoxigraph.Store, kept: Path | None = None) -> None:
         self.store = store
-        self._lookup = StoreRecords(store)
+        self._lookup = StoreRecords(store, kept)
 
     @cached_property
     def corpus(self) -> Corpus:  # type: ignore[override]
-        """The merged records, read back from the store."""
-        return _store_corpus(self.store)
+        """The merged records, read back from the store (those kept beside it as they are kept)."""
+        return self._lookup.with_kept(_store_corpus(self.store))
 
     def _new(self, corpus: Corpus) -> KnowledgeGraph:
         return KnowledgeGraph(corpus)

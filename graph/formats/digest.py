@@ -60,6 +60,15 @@ class Digests:
         self.blocks[b] = (self.blocks[b] + _digest(data)) & _MASK
         self.subjects[b] = (self.subjects[b] + _digest(term)) & _MASK
 
+    def count(self, b: int, digest: int) -> None:
+        """Count a 64-bit digest of something kept beside the blocks of bucket ``b`` (a record's payload).
+
+        >>> d = Digests()
+        >>> d.count(7, 5); d.count(7, 6); d.blocks[7], d.of_buckets()
+        (11, {})
+        """
+        self.blocks[b] = (self.blocks[b] + digest) & _MASK
+
     def update(self, other: Digests) -> None:
         """Add the digests of another part of the graph."""
         for b in range(BUCKETS):

@@ -17,6 +17,9 @@ True
 Traceback (most recent call last):
 ...
 graph.read.codec.PayloadError: not a records payload (too short or damaged)
+
+One merged record alone is a payload the same way (:func:`encode_record`,
+:func:`decode_record`): what an embedded store keeps beside its statements.
 """
 
 from __future__ import annotations
@@ -26,14 +29,14 @@ import hashlib
 import typing
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
 from graph.read.records import FILE_KINDS, Article, Extra, FileRecords, Image, Provider, Topic
 from graph.read.sources import Diagnostic
 
-__all__ = ["FORMAT", "PayloadError", "decode", "encode"]
+__all__ = ["FORMAT", "RECORD_FORMAT", "PayloadError", "decode", "decode_record", "encode", "encode_record"]
 
 #: The payload format, part of the cache's code fingerprint: a new format (or msgspec release) is a new cache.
 FORMAT = f"msgpack-rows-1/msgspec-{msgspec.__version__}"
@@ -95,14 +98,15 @@ _DECODER = msgspec.msgpack.Decoder(_FILE)
 
 def _rows(items: list[Any], cls: type) -> list[tuple[Any, ...]]:
     values, at = _VALUES[cls], _EXTRA_AT[cls]
-    rows = []
-    for item in items:
-        row = values(item)
-        if at is not None and row[at] and any(type(v) is dt.datetime for _, v in row[at]):
-            extra = tuple((k, _Date(v) if type(v) is dt.datetime else v) for k, v in row[at])
-            row = (*row[:at], extra, *row[at + 1 :])
-        rows.append(row)
-    return rows
+    return [_tagged(values(item), at) for item in items]
+
+
+def _tagged(row: tuple[Any, ...], at: int | None) -> tuple[Any, ...]:
+    """A record's row with the dates among its ``extra`` values tagged (``at``: where ``extra`` is)."""
+    if at is not None and row[at] and any(type(v) is dt.datetime for _, v in row[at]):
+        extra = tuple((k, _Date(v) if type(v) is dt.datetime else v) for k, v in row[at])
+        row = (*row[:at], extra, *row[at + 1 :])
+    return row
 
 
 def encode(records: FileRecords) -> bytes | None:
@@ -132,13 +136,15 @@ def encode(records: FileRecords) -> bytes | None:
 
 def _made(cls: type, rows: list[Any]) -> list[Any]:
     at = _EXTRA_AT[cls]
-    out = []
-    for row in rows:
-        if at is not None and row[at] and any(type(v) is _Date for _, v in row[at]):
-            extra = tuple((k, v.at if type(v) is _Date else v) for k, v in row[at])
-            row = (*row[:at], extra, *row[at + 1 :])
-        out.append(cls(*row))
-    return out
+    return [_one(cls, row, at) for row in rows]
+
+
+def _one(cls: type, row: Any, at: int | None) -> Any:
+    """The record of a decoded row (the dates among its ``extra`` values untagged)."""
+    if at is not None and row[at] and any(type(v) is _Date for _, v in row[at]):
+        extra = tuple((k, v.at if type(v) is _Date else v) for k, v in row[at])
+        row = (*row[:at], extra, *row[at + 1 :])
+    return cls(*row)
 
 
 def decode(payload: bytes) -> FileRecords:
@@ -174,3 +180,62 @@ def decode(payload: bytes) -> FileRecords:
         raise
     except Exception as exc:  # msgspec's DecodeError and ValidationError, a record refusing its values
         raise PayloadError(f"not a records payload ({str(exc)[:200]})") from None
+
+
+# -- one record ------------------------------------------------------------------------------------------------
+
+#: A merged record kept alone (:func:`encode_record`).
+R = TypeVar("R", bound=Article | Provider | Topic | Image)
+
+#: The layout of one record's payload: the payload format, and every record's fields and their types in order
+#: (two fields of one type swapped would still decode: a payload of another layout is never read).
+RECORD_FORMAT = (
+    f"{FORMAT}/records-"
+    + hashlib.blake2b(
+        repr([(cls.__name__, [f.name for f in fields(cls)], _ROW[cls]) for cls in _RECORDS]).encode("utf-8"),
+        digest_size=8,
+    ).hexdigest()
+)
+_RECORD_DECODERS: dict[type, Any] = {
+    cls: msgspec.msgpack.Decoder(_ROW[cls]) for cls in (Article, Provider, Topic, Image)
+}
+
+
+def encode_record(record: Article | Provider | Topic | Image) -> bytes | None:
+    """The payload of one record (a digest of the body, then its fields in order), or ``None`` when it holds
+    what MessagePack cannot (an integer beyond 64 bits, a lone surrogate in a text).
+
+    >>> topic = Topic("https://x.example/id/topic/ai", "AI", alt_labels=("ai",))
+    >>> decode_record(encode_record(topic), Topic) == topic
+    True
+    """
+    cls = type(record)
+    try:
+        body = _ENCODER.encode(_tagged(_VALUES[cls](record), _EXTRA_AT[cls]))
+    except (OverflowError, TypeError, ValueError, UnicodeError, msgspec.EncodeError):
+        return None
+    return hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
+
+
+def decode_record(payload: bytes, cls: type[R]) -> R:
+    """The record of class ``cls`` a payload :func:`encode_record` made; anything else is a :class:`PayloadError`.
+
+    >>> payload = encode_record(Topic("https://x.example/id/topic/ai", "AI"))
+    >>> decode_record(payload, Article)
+    Traceback (most recent call last):
+    ...
+    graph.read.codec.PayloadError: not a record payload (Expected `array` of length 16, got 7)
+    >>> decode_record(payload[:-1] + b"B", Topic)
+    Traceback (most recent call last):
+    ...
+    graph.read.codec.PayloadError: not a record payload (its digest does not match: damaged)
+    """
+    if not isinstance(payload, bytes) or len(payload) <= _DIGEST:
+        raise PayloadError("not a record payload (too short or damaged)")
+    body = memoryview(payload)[_DIGEST:]
+    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != payload[:_DIGEST]:
+        raise PayloadError("not a record payload (its digest does not match: damaged)")
+    try:
+        return _one(cls, _RECORD_DECODERS[cls].decode(body), _EXTRA_AT[cls])  # type: ignore[no-any-return]
+    except Exception as exc:  # msgspec's DecodeError and ValidationError, a record refusing its values
+        raise PayloadError(f"not a record payload ({str(exc)[:200]})") from None

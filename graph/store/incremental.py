@@ -20,6 +20,11 @@ subjects (:class:`graph.formats.digest.Digests`).
   that fails half-way leaves them to be rewritten by the next one. When more
   than :data:`REWRITE_SHARE` of the buckets that hold anything changed, the
   store is written anew.
+* **The records beside it** (:mod:`graph.store.payloads`): each article's,
+  provider's and topic's merged record, in a file inside the store's folder,
+  written while the statements load (a new store) or rewritten by bucket after
+  the statements (in place). The digests count the payloads too, so a record
+  that changed in any way rewrites its bucket.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from graph.formats.together import write_together
 from graph.model.merge import Corpus
 from graph.model.network import edge_count
 from graph.rdf.mapping import Describer, block_entries, entry_blocks, literal
+from graph.store.payloads import NAME, payload_digests, update_payloads, write_payloads
 from graph.util.publish import clean_beside, switch_folder
 
 __all__ = [
@@ -151,8 +157,9 @@ class StoreWriter:
         self.source = source
         self.digests = Digests()
         self.changed: list[int] = []
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        #: The buckets whose records beside the store were (re)written by an update in place.
+        self.rewritten: list[int] = []
+        self._thread: _Worker | None = None
         self._store: ox.Store | None = None
         self._old: dict[int, tuple[int, int]] = {}
         self._current = False  # a store of this layout and base is there: brought up to date in place
@@ -209,7 +216,7 @@ class StoreWriter:
     def start(self, nt: Path | None = None) -> None:
         """Start loading (a new store, from ``nt``, default :attr:`nt`) or updating, in a thread of its own."""
         if self._current:
-            new = self.digests.of_buckets()
+            new = self._with_payloads().of_buckets()
             self.changed = sorted(b for b in new.keys() | self._old.keys() if new.get(b) != self._old.get(b))
             if len(self.changed) <= REWRITE_SHARE * max(len(new), len(self._old)):
                 self._store = ox.Store(str(self.path)) if self.changed else None
@@ -220,6 +227,12 @@ class StoreWriter:
         assert source is not None and self._scratch is not None
         self._run(self._load, source)
 
+    def _with_payloads(self) -> Digests:
+        """The store's digests: those of the statements (:attr:`digests`) with the records' payloads counted."""
+        digests = payload_digests(self.source.corpus)
+        digests.update(self.digests)
+        return digests
+
     def _rewrite_anew(self) -> None:
         """Too much changed to rewrite in place: a new store, from N-Triples written now."""
         self._current = False
@@ -228,32 +241,43 @@ class StoreWriter:
         write_together(self.source, self._scratch, [], also_nt=self.nt)
 
     def _run(self, work: Any, *args: Any) -> None:
-        def guarded() -> None:
-            try:
-                work(*args)
-            except BaseException as exc:  # handed to finish(), in the build's thread
-                self._error = exc
-
-        self._thread = threading.Thread(target=guarded, name="newsgraph-store", daemon=True)
+        self._thread = _Worker(work, *args)
         self._thread.start()
 
     def _load(self, nt: Path) -> None:
         assert self._scratch is not None
-        store = ox.Store(str(self._scratch / "store"))
-        # lenient: the file is this build's own N-Triples (checked by rapper and pyoxigraph in the tests):
-        # not validating its IRIs again saves about a tenth of the load.
-        store.bulk_load(path=str(nt), format=_N_TRIPLES, lenient=True)
         corpus = self.source.corpus
-        meta = "".join(meta_lines(corpus.base, self.digests.of_buckets(), corpus_counts(corpus)))
+        # The records beside the store, in a thread of their own: Oxigraph loads without the GIL meanwhile.
+        records = self._scratch / NAME
+        beside = _Worker(write_payloads, records, corpus, self.digests)
+        beside.start()
+        try:
+            store = ox.Store(str(self._scratch / "store"))
+            # lenient: the file is this build's own N-Triples (checked by rapper and pyoxigraph in the tests):
+            # not validating its IRIs again saves about a tenth of the load.
+            store.bulk_load(path=str(nt), format=_N_TRIPLES, lenient=True)
+        except BaseException:
+            beside.join()
+            raise
+        digests = beside.result()  # the store's digests: the statements' and the payloads'
+        meta = "".join(meta_lines(corpus.base, digests.of_buckets(), corpus_counts(corpus)))
         store.bulk_load(input=meta.encode("utf-8"), format=_N_TRIPLES, to_graph=ox.NamedNode(META))
         store.flush()  # a bulk load writes sorted files: no optimize() (it took 5 s of 30 at 100,000 files)
         del store
+        os.replace(records, self._scratch / "store" / NAME)
 
     def _update(self, new: dict[int, tuple[int, int]]) -> None:
         store = self._store
         changed = set(self.changed)
-        if store is None or not changed:
-            return
+        if store is not None and changed:
+            self._rewrite(store, changed, new)
+        # 3. The records beside the store of every bucket written for other digests (or none), in one transaction.
+        self.rewritten = update_payloads(self.path / NAME, self.source.corpus, new)
+        if store is not None and changed:
+            self._close(store, changed, new)
+
+    def _rewrite(self, store: ox.Store, changed: set[int], new: dict[int, tuple[int, int]]) -> None:
+        """Steps 1 and 2 of an update in place: forget the digests of ``changed``, rewrite their statements."""
         meta = ox.NamedNode(META)
         # 1. Forget the digests of what is rewritten: if this stops half-way, the next build rewrites it.
         stale = [q for b in changed for q in store.quads_for_pattern(_bucket_node(b), None, None, meta)]
@@ -270,7 +294,10 @@ class StoreWriter:
         text = "".join(lines(subject, pairs) for subject, pairs in blocks)
         if text:
             store.load(input=text.encode("utf-8"), format=_N_TRIPLES)
-        # 3. The new digests and counts, last.
+
+    def _close(self, store: ox.Store, changed: set[int], new: dict[int, tuple[int, int]]) -> None:
+        """Step 4 of an update in place: the new digests and counts, last."""
+        meta = ox.NamedNode(META)
         counts = [
             q
             for q in store.quads_for_pattern(ox.NamedNode(META), None, None, meta)
@@ -287,9 +314,7 @@ class StoreWriter:
         """Wait for the loading or updating; put a new store in place. Returns the store's folder."""
         try:
             if self._thread is not None:
-                self._thread.join()
-            if self._error is not None:
-                raise self._error
+                self._thread.result()
             if not self._current and self._scratch is not None:
                 switch_folder(self._scratch / "store", self.path)  # in one step: the old store or the new one
         finally:
@@ -304,6 +329,29 @@ class StoreWriter:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
         self._store = None
+
+
+class _Worker(threading.Thread):
+    """A thread that runs ``work(*args)`` and keeps what it returns or raises for :meth:`result`."""
+
+    def __init__(self, work: Any, *args: Any) -> None:
+        super().__init__(name="newsgraph-store", daemon=True)
+        self.work, self.args = work, args
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.value = self.work(*self.args)
+        except BaseException as exc:  # handed to the thread that waits for it
+            self.error = exc
+
+    def result(self) -> Any:
+        """Wait for the work: what it returned (or raise what it raised)."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def _bucket_node(b: int) -> ox.NamedNode:

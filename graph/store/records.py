@@ -3,14 +3,19 @@
 Reading every record back from a store of 100,000 files takes minutes. The
 first questions a notebook asks (the topics, the providers, the articles about
 a topic or from a provider) need only a small part of it: that part is found
-with SPARQL, described statement by statement and read with the same reader as
-``graph.load`` (:class:`graph.formats.load.RecordReader`), so each record is the
-one the whole store read back holds.
+with SPARQL, and its records are those the build kept beside the store
+(:mod:`graph.store.payloads`: the build's records exactly, one read each).
+A record without a valid one there (a store written before they were kept, a
+damaged file, a bucket a rebuild did not finish) is described statement by
+statement and read with the same reader as ``graph.load``
+(:class:`graph.formats.load.RecordReader`), as the whole store read back is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -19,10 +24,12 @@ import rdflib
 from rdflib.term import Node
 
 from graph.formats.load import Description, RecordReader, ox_term
+from graph.model.merge import Corpus
 from graph.rdf.mapping import DCTERMS, PREFIXES, RDF, SCHEMA, XSD
 from graph.read.identity import DEFAULT_BASE, source_iri
 from graph.read.records import Article, Image, Provider, Topic
 from graph.store.incremental import store_meta
+from graph.store.payloads import Kept
 
 __all__ = ["Record", "StoreRecords"]
 
@@ -35,6 +42,8 @@ _HAS_PART = ox.NamedNode(f"{SCHEMA}hasPart")
 _TYPE = ox.NamedNode(f"{RDF}type")
 _DOCUMENT = ox.NamedNode(f"{SCHEMA}DigitalDocument")
 _STRING = f"{XSD}string"
+#: Fewer records than this read from their statements are told full or stub one by one, more with one query.
+_ONE_BY_ONE = 1000
 # The subjects that may be each kind of node (the reader then tells exactly).
 _CANDIDATES = {
     "topic": "SELECT DISTINCT ?s WHERE { ?s a skos:Concept }",
@@ -62,20 +71,26 @@ _DATATYPES: dict[str, rdflib.URIRef] = {}
 class StoreRecords:
     """Typed records read from a store on demand, those of every topic and provider kept once read.
 
+    ``kept``: the file of the records kept beside the store (:data:`graph.store.payloads.NAME` in its folder;
+    ``None``: every record is read from its statements).
+
     >>> import tempfile
     >>> from graph import build
     >>> from graph.store.embedded import write_store
-    >>> records = StoreRecords(ox.Store.read_only(str(write_store(build(["seeds"]), tempfile.mkdtemp() + "/s"))))
+    >>> from graph.store.payloads import NAME
+    >>> folder = write_store(build(["seeds"]), tempfile.mkdtemp() + "/s")
+    >>> records = StoreRecords(ox.Store.read_only(str(folder)), folder / NAME)
     >>> sorted(t.label for t in records.topics().values())
     ['AI', 'Computer Vision']
     >>> [a.title[:20] for a in records.articles(topics=["https://newsgraph.example/id/topic/computer%20vision"])]
     ['Xpeng Motors fined b', 'Carmaker Xpeng Delet']
     """
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, kept: Path | None = None) -> None:
         self.store = store
         self.meta = store_meta(store)
         self.base = self.meta.base or DEFAULT_BASE
+        self.kept = Kept(kept, self.meta.digests) if kept is not None else None
         self._terms: dict[Any, Node] = {}
         self._kinds: dict[str, dict[str, Any]] = {}
 
@@ -146,8 +161,30 @@ class StoreRecords:
         """Whether ``subject`` is a source file (a JSON API page lists its articles with ``schema:hasPart``)."""
         return next(self.store.quads_for_pattern(subject, _TYPE, _DOCUMENT, _DEFAULT), None) is not None
 
-    def _records(self, subjects: Sequence[ox.NamedNode], pattern: str | None = None) -> dict[str, Record]:
-        """The records of ``subjects`` (those that are nodes of the graph), by IRI (``pattern``: see :meth:`_mains`)."""
+    def _records(
+        self, subjects: Sequence[ox.NamedNode], kind: str | None, pattern: str | None = None
+    ) -> dict[str, Record]:
+        """The records of ``subjects`` (those that are nodes of the graph), by IRI: those of ``kind`` kept beside
+        the store (``None``: of any kind), the others read from their statements (``pattern``: see :meth:`_mains`).
+        """
+        found = self._kept(kind, [s.value for s in subjects])
+        rest = [s for s in subjects if s.value not in found]
+        if rest:
+            found.update(self._read(rest, pattern if len(rest) >= _ONE_BY_ONE else None))
+        return found
+
+    def _kept(self, kind: str | None, iris: list[str]) -> dict[str, Record]:
+        if self.kept is None or not iris:
+            return {}
+        if kind is not None:
+            return self.kept.get(kind, iris)
+        found: dict[str, Record] = {}
+        for each in ("article", "provider", "topic"):
+            found.update(self.kept.get(each, [i for i in iris if i not in found]))
+        return found
+
+    def _read(self, subjects: Sequence[ox.NamedNode], pattern: str | None = None) -> dict[str, Record]:
+        """The records of ``subjects`` read from their statements, by IRI (``pattern``: see :meth:`_mains`)."""
         descriptions, sources = self._describe(subjects)
         self._paths(sources, descriptions)
         reader = RecordReader(descriptions, self.base)
@@ -166,7 +203,7 @@ class StoreRecords:
 
     def _of_kind(self, kind: str) -> dict[str, Any]:
         if kind not in self._kinds:
-            records = self._records(self._select(_CANDIDATES[kind]))
+            records = self._records(self._select(_CANDIDATES[kind]), kind)
             self._kinds[kind] = {i: r for i, r in sorted(records.items()) if type(r).__name__.lower() == kind}
         return self._kinds[kind]
 
@@ -190,7 +227,7 @@ class StoreRecords:
             patterns.append(f"VALUES ?p {{ {' '.join(f'<{p}>' for p in providers)} }} ?a schema:publisher ?p .")
         pattern = " ".join(patterns)
         subjects = self._select(f"SELECT DISTINCT ?a WHERE {{ {pattern} ?a dcterms:source ?s }}")
-        records = self._records(subjects, pattern)
+        records = self._records(subjects, "article", pattern)
         return [r for _, r in sorted(records.items()) if isinstance(r, Article)]
 
     def record(self, iri: str) -> Record | None:
@@ -201,4 +238,18 @@ class StoreRecords:
                 found = self._of_kind(kind).get(iri)
                 if found is not None:
                     return found  # type: ignore[no-any-return]
-        return self._records([ox.NamedNode(iri)]).get(iri)
+        return self._records([ox.NamedNode(iri)], None).get(iri)
+
+    def with_kept(self, corpus: Corpus) -> Corpus:
+        """``corpus`` (the whole store read back) with the records kept beside the store in place of those read
+        from their statements: the same records whichever way a question is answered."""
+        if self.kept is None:
+            return corpus
+        kept = self.kept
+
+        def each(kind: str, table: dict[str, Any]) -> dict[str, Any]:
+            found = kept.every(kind)
+            return {i: found.get(i, r) for i, r in table.items()} if found else table
+
+        articles, providers = each("article", corpus.articles), each("provider", corpus.providers)
+        return replace(corpus, articles=articles, providers=providers, topics=each("topic", corpus.topics), memo={})
