@@ -250,8 +250,8 @@ def _open(path: Path, write: bool = False) -> sqlite3.Connection:
 class Kept:
     """The records kept beside a store (the file ``path``) that are valid for the store's ``digests`` now.
 
-    Nothing here raises: a file that cannot be used gives no record (a warning says why, once), a damaged row
-    is skipped. Every record not given is read from the store's statements by the caller.
+    Nothing here raises: a file that cannot be used gives no record, a damaged row is skipped (either way a
+    warning says why, once). Every record not given is read from the store's statements by the caller.
 
     >>> import tempfile, pyoxigraph
     >>> from graph import build
@@ -272,6 +272,7 @@ class Kept:
         self._con: sqlite3.Connection | None = None
         self._valid: set[int] | None = None
         self._failed = False
+        self._said = False
 
     def _connection(self) -> sqlite3.Connection | None:
         if self._con is None and not self._failed:
@@ -297,12 +298,19 @@ class Kept:
             self._con.close()
             self._con = None
         if reason:
-            warnings.warn(
-                f"{self.path}: the records kept beside the store cannot be used ({reason[:200]}); "
-                "they are read from the store's statements (slower). `newsgraph build --store` writes them again.",
-                RuntimeWarning,
-                stacklevel=4,
-            )
+            self._say(f"the records kept beside the store cannot be used ({reason[:200]})")
+
+    def _say(self, what: str) -> None:
+        """Warn once a file: later faults are the same fault seen again."""
+        if self._said:
+            return
+        self._said = True
+        warnings.warn(
+            f"{self.path}: {what}; they are read from the store's statements (slower). "
+            "`newsgraph build --store` writes them again.",
+            RuntimeWarning,
+            stacklevel=5,
+        )
 
     def get(self, kind: str, iris: Iterable[str]) -> dict[str, Any]:
         """The valid records of ``kind`` among ``iris`` (the store's IRIs), by IRI."""
@@ -349,5 +357,5 @@ class Kept:
                 continue
             if record.iri == key:  # else planted under another IRI: not used
                 out[key] = record
-        if damaged:
-            self._fail(f"a damaged row: {damaged}")
+        if damaged:  # the other rows are still the build's: only the damaged ones are read from the statements
+            self._say(f"a damaged row of the records kept beside the store ({damaged[:200]}) is not used")

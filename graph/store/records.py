@@ -168,6 +168,8 @@ class StoreRecords:
         the store (``None``: of any kind), the others read from their statements (``pattern``: see :meth:`_mains`).
         """
         found = self._kept(kind, [s.value for s in subjects])
+        if kind is not None and len(found) < len(subjects):  # a candidate of one kind may be a record of another
+            found.update(self._kept(None, [s.value for s in subjects if s.value not in found]))
         rest = [s for s in subjects if s.value not in found]
         if rest:
             found.update(self._read(rest, pattern if len(rest) >= _ONE_BY_ONE else None))
