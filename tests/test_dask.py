@@ -284,6 +284,23 @@ def test_cli_stream_on_dask_writes_parts_manifest_and_the_same_report(
     assert "--scheduler needs --engine dask" in capsys.readouterr().err
 
 
+def test_an_empty_input_never_replaces_the_parts_on_dask(
+    client: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address = client.scheduler.address
+    out = tmp_path / "out"
+    argv = ["--out", str(out), "--engine", "dask", "--scheduler", address, "--stream"]
+    assert main(["build", "seeds", *argv]) == 0
+    before = {p.name: p.read_bytes() for p in (out / "graph.nq.d").iterdir()}
+    (tmp_path / "empty").mkdir()
+    capsys.readouterr()
+    assert main(["build", str(tmp_path / "empty"), *argv]) == 1
+    err = capsys.readouterr().err
+    assert "exports not written" in err and "--allow-empty" in err, err
+    assert {p.name: p.read_bytes() for p in (out / "graph.nq.d").iterdir()} == before
+    assert main(["build", str(tmp_path / "empty"), *argv, "--allow-empty"]) == 0
+
+
 def test_a_whole_site_reads_as_a_local_build_reads_it(client: Any, samples: Path) -> None:
     """JSON pages, taxonomy and organization files, collection items and skipped files, as a local build has them."""
     from conftest import ROOT

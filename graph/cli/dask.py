@@ -34,6 +34,7 @@ def stream_on_dask(args: argparse.Namespace, fb: Feedback) -> int:
         workers=args.workers,
         feedback=fb,
         follow_symlinks=args.follow_symlinks,
+        allow_empty=args.allow_empty,
     )
     report = make_report(files)
     where = f"{str(args.out).rstrip('/')}/report.json"

@@ -51,6 +51,7 @@ from graph.model.merge import (
     resolve_file,
     url_claims,
 )
+from graph.model.report import EmptyInputError, empty_message
 from graph.rdf.alternatives import Disputes, disputes
 from graph.rdf.mapping import Describer, build_iri, default_blocks, document_blocks, iri
 from graph.read.identity import DEFAULT_BASE, check_base
@@ -492,8 +493,13 @@ def write_parts(
     workers: int | None = None,
     feedback: Feedback | None = None,
     follow_symlinks: bool = False,
+    allow_empty: bool = True,
 ) -> tuple[str, Corpus]:
     """``--stream``: the workers write the dataset as N-Quads parts in ``out/graph.nq.d/``, then a manifest.
+
+    With ``allow_empty=False``, paths that hold no file at all raise
+    :class:`graph.model.report.EmptyInputError` before anything is written (that
+    every file was rejected is known only once the workers wrote their parts).
 
     Each partition writes ``part-NNNNN.nq``: one named graph per file, as
     ``graph.nq`` has it (:func:`graph.rdf.mapping.document_blocks`); each reduce
@@ -508,6 +514,8 @@ def write_parts(
     if times is None and feedback is not None:
         times = feedback.times
     job = _Job(paths, base, drop, files_per_partition, buckets, _progress(progress, feedback), times, follow_symlinks)
+    if not job.sources and not allow_empty:
+        raise EmptyInputError(empty_message(0, 0))
     target = _target(out)
     fs, folder = target
     with _client(client, scheduler, workers) as c:
