@@ -147,6 +147,16 @@ def _one(cls: type, row: Any, at: int | None) -> Any:
     return cls(*row)
 
 
+def _checked(payload: Any, what: str) -> memoryview:
+    """The body of a payload whose digest matches it (``what``: the kind of payload, for the error)."""
+    if not isinstance(payload, bytes) or len(payload) <= _DIGEST:
+        raise PayloadError(f"not a {what} (too short or damaged)")
+    body = memoryview(payload)[_DIGEST:]
+    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != payload[:_DIGEST]:
+        raise PayloadError(f"not a {what} (its digest does not match: damaged)")
+    return body
+
+
 def decode(payload: bytes) -> FileRecords:
     """The records of a payload :func:`encode` made; anything else is a :class:`PayloadError`.
 
@@ -157,11 +167,7 @@ def decode(payload: bytes) -> FileRecords:
     ...
     graph.read.codec.PayloadError: not a records payload (its digest does not match: damaged)
     """
-    if not isinstance(payload, bytes) or len(payload) <= _DIGEST:
-        raise PayloadError("not a records payload (too short or damaged)")
-    body = memoryview(payload)[_DIGEST:]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != payload[:_DIGEST]:
-        raise PayloadError("not a records payload (its digest does not match: damaged)")
+    body = _checked(payload, "records payload")
     try:
         source, articles, providers, topics, images, diagnostics, kind, reason = _DECODER.decode(body)
         if kind not in FILE_KINDS:
@@ -230,11 +236,7 @@ def decode_record(payload: bytes, cls: type[R]) -> R:
     ...
     graph.read.codec.PayloadError: not a record payload (its digest does not match: damaged)
     """
-    if not isinstance(payload, bytes) or len(payload) <= _DIGEST:
-        raise PayloadError("not a record payload (too short or damaged)")
-    body = memoryview(payload)[_DIGEST:]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != payload[:_DIGEST]:
-        raise PayloadError("not a record payload (its digest does not match: damaged)")
+    body = _checked(payload, "record payload")
     try:
         return _one(cls, _RECORD_DECODERS[cls].decode(body), _EXTRA_AT[cls])  # type: ignore[no-any-return]
     except Exception as exc:  # msgspec's DecodeError and ValidationError, a record refusing its values
