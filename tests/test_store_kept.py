@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -181,7 +183,7 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str | None]] = {
     "random-bytes": (lambda p: p.write_bytes(random.Random(5).randbytes(p.stat().st_size)), "file is not a database"),
     "truncated": (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), "malformed"),
     "empty-file": (lambda p: p.write_bytes(b""), "not the tables newsgraph writes"),
-    "flipped-payload": (_flip_one_payload, "a damaged row of the records kept beside the store (not a record payload (its digest does not match: damaged))"),
+    "flipped-payload": (_flip_one_payload, "a damaged row of the records kept beside the store (not a record payload"),
     "planted-view": (_planted_view, "not the tables newsgraph writes"),
     "another-layout": (_another_layout, "written by another version of newsgraph"),
     "a-folder": (_replace_with_folder, "not a regular file"),
@@ -252,6 +254,34 @@ def test_a_rebuild_in_place_rewrites_the_records_of_the_changed_file(
     assert _all_articles(opened, second) == [second.corpus.articles[i] for i in sorted(second.corpus.articles)]
 
 
+def test_a_rebuild_in_place_after_a_deletion_and_an_addition_keeps_exactly_the_new_records(
+    tmp_path: Path, feed: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = tmp_path / "store"
+    first = graph.build([feed])
+    write_store(first, path)
+    files = sorted(feed.rglob("*.txt"))
+    deleted = next(f for f in files[3:] if len(_article_of(first, f.name).sources) == 1)  # its only file
+    gone = _article_of(first, deleted.name)
+    added = files[5].with_name("added-article.txt")
+    text = files[5].read_text(encoding="utf-8")
+    moved = re.sub(r'^(\w+Url): "https://', r'\1: "https://added.example/', text, flags=re.M)  # another article
+    added.write_text(moved, encoding="utf-8")
+    deleted.unlink()
+    second = graph.build([feed])
+    new = _article_of(second, added.name)
+    left = second.corpus.articles.get(gone.iri)  # its full record gone (a stub where another file relates it)
+    assert (left is None or left.stub) and new.iri not in first.corpus.articles
+    writer = StoreWriter(path, second)
+    writer.write()
+    assert writer.incremental and writer.rewritten == writer.changed and writer.changed
+    opened = graph.open(path)
+    _never_from_statements(monkeypatch)
+    assert _as_opened(opened, new) == new
+    assert _all_articles(opened, second) == [second.corpus.articles[i] for i in sorted(second.corpus.articles)]
+    assert all(a.iri != gone.iri or a == left for t in second.topics() for a in opened.articles(topic=t.iri))
+
+
 def _swap_first_two_topics(path: Path) -> bool:
     lines = path.read_text(encoding="utf-8").split("\n")
     start = lines.index("topics:") + 1
@@ -301,6 +331,32 @@ def test_a_rebuild_that_stops_half_way_leaves_no_record_that_would_be_used(
     write_store(second, path)  # the next build finishes it
     _never_from_statements(monkeypatch)
     assert _as_opened(graph.open(path), edited) == edited
+
+
+def test_a_failed_rebuild_in_place_releases_the_store_for_the_next_build(
+    tmp_path: Path, feed: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Regression: the failed update's traceback held the open store (and its lock) until the garbage collector
+    ran, so the next build of the same process (a notebook trying again) failed with "lock hold by current
+    process"."""
+    path = tmp_path / "store"
+    write_store(graph.build([feed]), path)
+    _edit_title(sorted(feed.rglob("*.txt"))[7])
+    second = graph.build([feed])
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    gc.disable()  # the collector would hide the fault by breaking the traceback's cycle first
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(incremental, "update_payloads", crash)
+            with pytest.raises(OSError, match="disk full"):
+                write_store(second, path)
+        write_store(second, path)
+    finally:
+        gc.enable()
+    assert graph.open(path).counts() == second.counts()
 
 
 @pytest.mark.parametrize("case", ["missing", "random-bytes", "another-layout"])

@@ -33,6 +33,7 @@ import os
 import shutil
 import tempfile
 import threading
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,6 +351,9 @@ class _Worker(threading.Thread):
         """Wait for the work: what it returned (or raise what it raised)."""
         self.join()
         if self.error is not None:
+            # The failed work's locals go (the traceback keeps its lines): a store they held is closed now,
+            # its lock released, so a build of the same process can open it again.
+            traceback.clear_frames(self.error.__traceback__)
             raise self.error
         return self.value
 
