@@ -23,6 +23,7 @@ import graph
 from graph.cli.main import main
 from graph.store import embedded
 from graph.store.embedded import StoreError, TooManyRows, write_store
+from graph.store.incremental import in_use
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +218,44 @@ def test_the_store_is_checked_before_any_export_is_written(
     assert len(err) == 1 and err[0].startswith(f"newsgraph: error: {expected}"), err
     assert not out.exists()  # nothing was written: no exports, no report, no cache
     assert sorted(p.name for p in target.parent.iterdir()) == before
+
+
+_HOLD = """
+import sys, time
+import pyoxigraph as ox
+held = ox.Store(sys.argv[1])  # as `oxigraph serve --location` holds it
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_store_another_program_holds_open_is_refused_before_anything_is_written(good: Path, tmp_path: Path, capsys):
+    """Regression: a store that `oxigraph serve` (or a script) held open for writing failed the build at its very
+    end, with the engine's words ("IO error: While lock file: .../LOCK: Resource temporarily unavailable")."""
+    target = Path(shutil.copytree(good, tmp_path / "store"))
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(target)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        out = tmp_path / "out"
+        capsys.readouterr()
+        assert main(["build", str(SEEDS), "--out", str(out), "--store", str(target), "--quiet"]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert err == [f"newsgraph: error: {in_use(target)}"] and "in use, opened for writing" in err[0]
+        assert not out.exists()  # nothing was written
+        assert graph.open(target).counts() == graph.build([SEEDS]).counts()  # and it is still read meanwhile
+    finally:
+        holder.kill()
+        holder.wait()
+    assert in_use(target) is None
+    assert main(["build", str(SEEDS), "--out", str(tmp_path / "out"), "--store", str(target), "--quiet"]) == 0
+
+
+def test_a_store_this_program_holds_open_is_refused_by_write_and_taken_once_let_go(good: Path, tmp_path: Path):
+    target = Path(shutil.copytree(good, tmp_path / "store"))
+    kg = graph.build([SEEDS])
+    held = ox.Store(str(target))
+    with pytest.raises(ValueError, match="in use, opened for writing"):
+        kg.write(tmp_path / "out", ["ttl"], store=target)
+    assert len(held) > 0  # the probe left this program's own lock alone: the store still works here
+    del held
+    assert kg.write(tmp_path / "out", ["ttl"], store=target) == [tmp_path / "out" / "graph.ttl"]

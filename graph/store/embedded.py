@@ -36,7 +36,7 @@ from graph.formats import ntriples as _ntriples
 from graph.formats.load import corpus_from_graph
 from graph.model.merge import Corpus
 from graph.rdf.mapping import PREFIXES, XSD
-from graph.store.incremental import META, STORE_VERSION, StoreWriter, meta_lines
+from graph.store.incremental import META, STORE_VERSION, StoreWriter, in_use, meta_lines
 
 __all__ = [
     "MAX_ROWS",
@@ -498,6 +498,9 @@ def check_store_target(path: str | os.PathLike[str]) -> Path:
             except StoreError as exc:
                 reason = str(exc).removeprefix(f"{path}: ")
                 raise StoreError(f"{path}: exists and is not a newsgraph store ({reason}); not replacing it") from None
+            busy = in_use(path)  # a server writing into it would lose its writes to a store switched in
+            if busy:
+                raise StoreError(busy)
     ancestor = path.absolute().parent
     while not ancestor.exists():
         ancestor = ancestor.parent

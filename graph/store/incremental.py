@@ -29,8 +29,10 @@ subjects (:class:`graph.formats.digest.Digests`).
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import struct
 import tempfile
 import threading
 import traceback
@@ -38,6 +40,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): the engine's own error says that a store is in use
+    fcntl = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
 
@@ -58,6 +65,7 @@ __all__ = [
     "StoreMeta",
     "StoreWriter",
     "corpus_counts",
+    "in_use",
     "meta_lines",
     "store_meta",
 ]
@@ -176,6 +184,9 @@ class StoreWriter:
 
     def _open_existing(self) -> None:
         """Read what the store there says of itself (read-only: a folder that is no store is never touched)."""
+        busy = in_use(self.path)
+        if busy:
+            raise ValueError(busy)
         try:
             store = ox.Store.read_only(str(self.path))
         except OSError:
@@ -220,13 +231,23 @@ class StoreWriter:
             new = self._with_payloads().of_buckets()
             self.changed = sorted(b for b in new.keys() | self._old.keys() if new.get(b) != self._old.get(b))
             if len(self.changed) <= REWRITE_SHARE * max(len(new), len(self._old)):
-                self._store = ox.Store(str(self.path)) if self.changed else None
+                self._store = self._writable() if self.changed else None
                 self._run(self._update, new)
                 return
             self._rewrite_anew()
         source = nt if nt is not None else self.nt
         assert source is not None and self._scratch is not None
         self._run(self._load, source)
+
+    def _writable(self) -> ox.Store:
+        """The store, opened to be updated in place (one that another program took meanwhile: a clear error)."""
+        try:
+            return ox.Store(str(self.path))
+        except OSError:
+            busy = in_use(self.path)
+            if busy:
+                raise OSError(busy) from None
+            raise
 
     def _with_payloads(self) -> Digests:
         """The store's digests: those of the statements (:attr:`digests`) with the records' payloads counted."""
@@ -330,6 +351,48 @@ class StoreWriter:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
         self._store = None
+
+
+def in_use(path: Path) -> str | None:
+    """Why the store at ``path`` cannot be written now: another program (or this one) holds it open for
+    writing, as ``oxigraph serve`` does; ``None`` if nothing holds it (or where this cannot be told).
+
+    Oxigraph's engine (RocksDB) locks the file ``LOCK`` of its folder with a POSIX lock; an open-file-description
+    lock of the whole file conflicts with it, even in the process that holds it, and taking it and letting it go
+    at once never touches that process's own lock (Linux; elsewhere the engine's own error says it later).
+
+    >>> import tempfile
+    >>> from graph import build
+    >>> from graph.store.embedded import write_store
+    >>> folder = write_store(build(["seeds"]), tempfile.mkdtemp() + "/store")
+    >>> in_use(folder) is None
+    True
+    >>> held = ox.Store(str(folder))
+    >>> in_use(folder)  # doctest: +ELLIPSIS
+    '.../store: in use, opened for writing by an `oxigraph serve --location` or a `pyoxigraph.Store` ...'
+    >>> del held
+    """
+    op = getattr(fcntl, "F_OFD_SETLK", None)
+    if op is None:
+        return None
+    try:
+        fd = os.open(path / "LOCK", os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+    except OSError:  # no lock file (no store yet), or not ours to open: the engine says it when it opens
+        return None
+    try:
+        # struct flock: l_type, l_whence, l_start, l_len (0: the whole file), l_pid (0 for these locks)
+        fcntl.fcntl(fd, op, struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0))
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES):
+            return (
+                f"{path}: in use, opened for writing by an `oxigraph serve --location` or a `pyoxigraph.Store` "
+                "(of another program or of this one); stop it or let the store go, or build into another folder: "
+                "nothing was written"
+            )
+        return None
+    finally:
+        os.close(fd)  # the probe's lock goes with it
+    return None
 
 
 class _Worker(threading.Thread):
