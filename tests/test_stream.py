@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -22,9 +23,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_stream_equals_the_full_build_where_files_agree(generated: Path, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("merge", ["gnu-sort", "python"])
+def test_stream_equals_the_full_build_where_files_agree(generated: Path, tmp_path: Path, monkeypatch, merge: str):
     monkeypatch.setattr(_stream, "RUN_LINES", 5_000)  # many runs on disk, merged in rounds
     monkeypatch.setattr(_stream, "FAN_IN", 4)
+    if merge == "python":
+        monkeypatch.setattr(_stream, "gnu_sort", lambda: None)
+    else:
+        assert _stream.gnu_sort() is not None, "GNU sort (coreutils) is missing: the fast merge is not tested"
     result = stream_build([generated], tmp_path / "stream", ["nt", "nq"], workers=2)
     graph.build([generated]).write(tmp_path / "full", ["nt", "nq"])
     for name in ("graph.nt", "graph.nq"):
@@ -73,3 +79,55 @@ def test_stream_cli_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     out = capsys.readouterr().out
     assert out.startswith("2 files read, 0 rejected;") and "(streamed)" in out
     assert (tmp_path / "graph.nq").is_file() and (tmp_path / ".cache").is_dir()
+
+
+_TRICKY = [
+    '<https://a.example/x> <https://schema.org/name> "a" .\n',
+    '<https://a.example/x> <https://schema.org/name> "a b" .\n',  # a prefix of the next line but one
+    '<https://a.example/x> <https://schema.org/name> "ab" .\n',
+    '<https://a.example/x> <https://schema.org/name> "\\t tab, \\" quote" .\n',
+    '<https://a.example/x> <https://schema.org/name> "caf\u00e9" .\n',  # é (2 bytes)
+    '<https://a.example/x> <https://schema.org/name> "caf\u00ff" .\n',
+    '<https://a.example/x> <https://schema.org/name> "\u4e2d\u6587" .\n',  # CJK (3 bytes)
+    '<https://a.example/x> <https://schema.org/name> "\U0001f600" .\n',  # emoji (4 bytes): after CJK either way
+    '<https://a.example/x> <https://schema.org/name> "\ufb01" .\n',  # a ligature: after CJK, before the emoji
+    '<https://a.example/\u00e9> <https://schema.org/name> "x" .\n',
+    '<https://a.example/~> <https://schema.org/name> "x" .\n',
+    '_:b1 <https://schema.org/name> "x"@en .\n',
+]
+
+
+def test_gnu_sort_merges_runs_into_the_bytes_python_merges(tmp_path: Path):
+    """The two merges of a streaming build's runs agree byte for byte: GNU sort in the C locale compares UTF-8
+    bytes, which sort as Python compares code points, and both drop repeats (within and across runs)."""
+    sort = _stream.gnu_sort()
+    assert sort is not None, "GNU sort (coreutils) is missing"
+    rng = random.Random(3)
+    lines = _TRICKY * 3 + [
+        f'<https://g.example/{rng.randrange(500)}> <https://p.example/p> "{i % 7}" .\n' for i in range(3000)
+    ]
+    # Runs of random parts, each sorted and without repeats, as the workers make them.
+    parts = ["".join(sorted(set(rng.sample(lines, 700)))) for _ in range(9)]
+    merged = {}
+    for name, how in (("sort", sort), ("python", None)):
+        work = tmp_path / name
+        work.mkdir()
+        runs = [work / f"run-{i}.nt" for i in range(len(parts))]
+        for run, part in zip(runs, parts, strict=True):
+            run.write_text(part, encoding="utf-8", newline="\n")
+        count = _stream._merge_runs(runs, work, tmp_path / f"{name}.nt", how)
+        merged[name] = (count, (tmp_path / f"{name}.nt").read_bytes())
+    assert merged["sort"] == merged["python"]
+    text = merged["sort"][1].decode("utf-8").splitlines(keepends=True)
+    assert text == sorted(set(text)) and set(_TRICKY) <= set(text) and merged["sort"][0] == len(text)
+
+
+def test_a_failing_sort_fails_the_build_and_publishes_nothing(tmp_path: Path, monkeypatch):
+    fake = tmp_path / "sort"
+    fake.write_text("#!/bin/sh\necho 'sort: write failed: /tmp: No space left on device' >&2\nexit 2\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(_stream, "gnu_sort", lambda: str(fake))
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="No space left on device"):
+        stream_build([SEEDS], out, ["nt"])
+    assert not out.exists() or not any(out.iterdir())

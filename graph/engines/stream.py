@@ -22,9 +22,11 @@ No Turtle, page, networkx graph or store either: build without ``--stream``.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -81,11 +83,11 @@ def _init_stream(base: str, drop: frozenset[str], cache: str | None, formats: tu
     init_worker(base, drop, cache, extra={"formats": formats})
 
 
-#: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines, topic IRIs,
+#: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines (one text), topic IRIs,
 #: the errors of rejected files, the build's ``prov:used`` statements (its graph's lines), stage times, and
 #: (cache entries that could not be read, whether the cache's database failed).
 StreamChunk = tuple[
-    list[tuple[bytes, bytes]], str, list[str], set[str], list[str], str, tuple[float, float, float], tuple[int, bool]
+    list[tuple[bytes, bytes]], str, str, set[str], list[str], str, tuple[float, float, float], tuple[int, bool]
 ]
 _USED = f"<{PROV}used>"
 
@@ -133,7 +135,7 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
         triples.update(f"{line} .\n" for line in used)
     in_build = f" {build} .\n"
     lines_in_build = "".join(f"{line}{in_build}" for line in used)
-    return new, "".join(quads), sorted(triples), topics, errors, lines_in_build, times, (bad, damaged)
+    return new, "".join(quads), "".join(sorted(triples)), topics, errors, lines_in_build, times, (bad, damaged)
 
 
 def stream_build(
@@ -244,16 +246,19 @@ def _stream_files(
 class _StreamWork:
     """What a streaming build holds while the files come, in a work folder of its own.
 
-    N-Quads are appended as they come (each file's graph, and the build's ``prov:used`` apart); N-Triples
-    lines gather in memory up to :data:`RUN_LINES` and go to disk as sorted runs, merged at the end.
+    N-Quads are appended as they come (each file's graph, and the build's ``prov:used`` apart). Each chunk's
+    N-Triples come sorted; with GNU ``sort`` (:func:`gnu_sort`) each goes to disk as it is, a run, and ``sort -m``
+    merges the runs at the end, outside Python; without it, they gather in memory up to :data:`RUN_LINES` and go
+    to disk merged into longer runs, merged at the end by :func:`heapq.merge`. The same bytes either way.
     """
 
     def __init__(self, folder: Path, formats: tuple[str, ...], base: str) -> None:
         self.formats = formats
         self.base = base
         self.folder = Path(tempfile.mkdtemp(prefix=".stream-", dir=folder))
+        self.sort = gnu_sort()
         self.runs: list[Path] = []
-        self.pending: list[list[str]] = []
+        self.pending: list[str] = []
         self.pending_lines = 0
         self.topics: set[str] = set()
         self.quads = self.used_count = 0
@@ -261,7 +266,7 @@ class _StreamWork:
         self.body = open(self.folder / "body.nq", "w", encoding="utf-8", newline="\n") if nq else None
         self.used = open(self.folder / "used.nq", "w", encoding="utf-8", newline="\n") if nq else None
 
-    def take(self, quads: str, lines: list[str], topics: set[str], used_lines: str) -> int:
+    def take(self, quads: str, lines: str, topics: set[str], used_lines: str) -> int:
         """One chunk's statements (see :data:`StreamChunk`); returns how many files it held."""
         self.topics |= topics
         if self.body is not None and self.used is not None:
@@ -269,17 +274,29 @@ class _StreamWork:
             self.used.write(used_lines)
             self.quads += quads.count("\n")
         if lines:
-            self.pending.append(lines)
-            self.pending_lines += len(lines)
-            if self.pending_lines >= RUN_LINES:
-                self._spill()
+            self._add_run(lines)
         done = used_lines.count("\n")
         self.used_count += done
         return done
 
+    def _add_run(self, lines: str) -> None:
+        """Sorted N-Triples lines without repeats (one text): a run on disk now, or gathered into a longer one."""
+        if self.sort is not None:
+            path = self.folder / f"run-{len(self.runs):06d}.nt"
+            with open(path, "w", encoding="utf-8", newline="\n") as f:
+                f.write(lines)
+            self.runs.append(path)
+            return
+        self.pending.append(lines)
+        self.pending_lines += lines.count("\n")
+        if self.pending_lines >= RUN_LINES:
+            self._spill()
+
     def _spill(self) -> None:
         """The N-Triples lines gathered so far, to disk as one sorted run."""
-        self.runs.append(_write_run(self.folder, len(self.runs), heapq.merge(*self.pending)))
+        if self.pending:
+            merged = heapq.merge(*(text.splitlines(keepends=True) for text in self.pending))
+            self.runs.append(_write_run(self.folder, len(self.runs), merged))
         self.pending, self.pending_lines = [], 0
 
     def close(self) -> None:
@@ -295,9 +312,9 @@ class _StreamWork:
         defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
         written = []
         if "nt" in self.formats:
-            self.pending.append(sorted(_lines(defaults, " .\n")))
+            self._add_run("".join(sorted(set(_lines(defaults, " .\n")))))
             self._spill()
-            result.triples = _merge_runs(self.runs, self.folder, folder / "graph.nt")
+            result.triples = _merge_runs(self.runs, self.folder, folder / "graph.nt", self.sort)
             written.append("graph.nt")
         if "nq" in self.formats:
             result.quads = self._write_nq(defaults, folder / "graph.nq")
@@ -367,19 +384,25 @@ def _unique(lines: Iterable[str]) -> Iterator[str]:
             last = line
 
 
-def _merge_runs(runs: list[Path], work: Path, target: Path) -> int:
-    """Merge sorted runs into ``target`` (atomically), duplicates dropped; return the line count."""
-    round_ = 0
-    while len(runs) > FAN_IN:  # merge in rounds so that few files are open at once
-        merged: list[Path] = []
-        for i in range(0, len(runs), FAN_IN):
-            group = runs[i : i + FAN_IN]
-            merged.append(_merge_files(group, work / f"round{round_}-{i:06d}.nt"))
-            for path in group:
-                path.unlink()
-        runs, round_ = merged, round_ + 1
+def _merge_runs(runs: list[Path], work: Path, target: Path, sort: str | None = None) -> int:
+    """Merge sorted runs into ``target`` (atomically), duplicates dropped; return the line count.
+
+    ``sort``: GNU ``sort`` (:func:`gnu_sort`) does the merge; ``None``: :func:`heapq.merge` does.
+    """
     tmp = work / "graph.nt"
-    _merge_files(runs, tmp)
+    if sort is not None:
+        _sort_merge(sort, runs, work, tmp)
+    else:
+        round_ = 0
+        while len(runs) > FAN_IN:  # merge in rounds so that few files are open at once
+            merged: list[Path] = []
+            for i in range(0, len(runs), FAN_IN):
+                group = runs[i : i + FAN_IN]
+                merged.append(_merge_files(group, work / f"round{round_}-{i:06d}.nt"))
+                for path in group:
+                    path.unlink()
+            runs, round_ = merged, round_ + 1
+        _merge_files(runs, tmp)
     with open(tmp, "rb") as f:
         count = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
     _publish(tmp, target)
@@ -395,6 +418,48 @@ def _merge_files(paths: list[Path], target: Path) -> Path:
         for f in files:
             f.close()
     return target
+
+
+@functools.cache
+def gnu_sort() -> str | None:
+    """The path of GNU ``sort`` (coreutils), which merges the runs of a streaming build; ``None`` where there is
+    none (then Python merges them). ``NEWSGRAPH_NO_SORT=1`` asks for Python's merge.
+
+    Its merge gives the bytes of Python's: in the C locale it compares lines byte by byte, and UTF-8 bytes sort
+    as the code points Python compares; ``-u`` drops a line equal to the one before, byte for byte.
+    """
+    if os.environ.get("NEWSGRAPH_NO_SORT"):
+        return None
+    found = shutil.which("sort")
+    if found is None:
+        return None
+    try:
+        version = subprocess.run(
+            [found, "--version"], capture_output=True, text=True, timeout=10, env=_c_locale(), check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found if "GNU coreutils" in version.stdout else None
+
+
+def _c_locale() -> dict[str, str]:
+    """The environment of ``sort``: the C locale (bytes compared as they are, its messages in English)."""
+    return {**os.environ, "LC_ALL": "C"}
+
+
+def _sort_merge(sort: str, runs: list[Path], work: Path, target: Path) -> None:
+    """``sort -m -u`` of the sorted ``runs`` into ``target`` (its own temporary files in ``work``)."""
+    listing = work / "runs.list"
+    listing.write_bytes(b"".join(os.fsencode(p) + b"\0" for p in runs))
+    command = [sort, "-m", "-u", f"--batch-size={FAN_IN}", "-T", str(work), "--files0-from", str(listing)]
+    with open(target, "wb") as out:
+        done = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, env=_c_locale(), check=False)
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OSError(f"merging the sorted N-Triples with {sort} failed: {said[-1] if said else done.returncode}")
+    for path in runs:
+        path.unlink()
+    listing.unlink()
 
 
 def _publish(tmp: Path, target: Path) -> None:
