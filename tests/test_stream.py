@@ -30,6 +30,7 @@ def test_stream_equals_the_full_build_where_files_agree(generated: Path, tmp_pat
     if merge == "python":
         monkeypatch.setattr(_stream, "gnu_sort", lambda: None)
     else:
+        monkeypatch.delenv("NEWSGRAPH_NO_SORT", raising=False)
         assert _stream.gnu_sort() is not None, "GNU sort (coreutils) is missing: the fast merge is not tested"
     result = stream_build([generated], tmp_path / "stream", ["nt", "nq"], workers=2)
     graph.build([generated]).write(tmp_path / "full", ["nt", "nq"])
@@ -97,9 +98,10 @@ _TRICKY = [
 ]
 
 
-def test_gnu_sort_merges_runs_into_the_bytes_python_merges(tmp_path: Path):
+def test_gnu_sort_merges_runs_into_the_bytes_python_merges(tmp_path: Path, monkeypatch):
     """The two merges of a streaming build's runs agree byte for byte: GNU sort in the C locale compares UTF-8
     bytes, which sort as Python compares code points, and both drop repeats (within and across runs)."""
+    monkeypatch.delenv("NEWSGRAPH_NO_SORT", raising=False)
     sort = _stream.gnu_sort()
     assert sort is not None, "GNU sort (coreutils) is missing"
     rng = random.Random(3)
@@ -131,3 +133,22 @@ def test_a_failing_sort_fails_the_build_and_publishes_nothing(tmp_path: Path, mo
     with pytest.raises(OSError, match="No space left on device"):
         stream_build([SEEDS], out, ["nt"])
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("merge", ["gnu-sort", "python"])
+def test_stream_keeps_text_with_unicode_line_separators_whole(tmp_path: Path, monkeypatch, merge: str):
+    """Titles holding what Python's ``str.splitlines`` would cut at (U+2028, U+2029, U+0085, U+001D, U+000B) go
+    through both merges of a streaming build as one statement each, as a full build writes them."""
+    monkeypatch.setattr(_stream, "RUN_LINES", 10)  # the gathered runs are cut and merged
+    monkeypatch.delenv("NEWSGRAPH_NO_SORT", raising=False)
+    if merge == "python":
+        monkeypatch.setattr(_stream, "gnu_sort", lambda: None)
+    src = tmp_path / "src"
+    odd = ["line\u2028separator", "next\u0085line", "para\u2029graph", "group\u001dsep", "vertical\u000btab"]
+    for i, text in enumerate(odd):
+        write_article(src, f"{i}.md", f'---\ntitle: "{text}"\nwebUrl: https://odd.example/{i}\n---\n')
+    stream_build([src], tmp_path / "stream", ["nt"], workers=1)
+    graph.build([src]).write(tmp_path / "full", ["nt"])
+    streamed = (tmp_path / "stream" / "graph.nt").read_bytes()
+    assert streamed == (tmp_path / "full" / "graph.nt").read_bytes()
+    assert streamed.count(b"<https://schema.org/headline>") == len(odd)

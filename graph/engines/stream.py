@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import io
 import os
 import shutil
 import subprocess
@@ -83,11 +84,12 @@ def _init_stream(base: str, drop: frozenset[str], cache: str | None, formats: tu
     init_worker(base, drop, cache, extra={"formats": formats})
 
 
-#: A chunk's output: new cache entries, N-Quads text, sorted N-Triples lines (one text), topic IRIs,
-#: the errors of rejected files, the build's ``prov:used`` statements (its graph's lines), stage times, and
-#: (cache entries that could not be read, whether the cache's database failed).
+#: A chunk's output: new cache entries, N-Quads, sorted N-Triples lines (one text), topic IRIs, the errors of
+#: rejected files, the build's ``prov:used`` statements (its graph's lines), stage times, and (cache entries that
+#: could not be read, whether the cache's database failed). The statements come encoded (UTF-8) by the worker:
+#: the build process only writes them.
 StreamChunk = tuple[
-    list[tuple[bytes, bytes]], str, str, set[str], list[str], str, tuple[float, float, float], tuple[int, bool]
+    list[tuple[bytes, bytes]], bytes, bytes, set[str], list[str], bytes, tuple[float, float, float], tuple[int, bool]
 ]
 _USED = f"<{PROV}used>"
 
@@ -135,7 +137,8 @@ def _stream_task(chunk: list[Source]) -> StreamChunk:
         triples.update(f"{line} .\n" for line in used)
     in_build = f" {build} .\n"
     lines_in_build = "".join(f"{line}{in_build}" for line in used)
-    return new, "".join(quads), "".join(sorted(triples)), topics, errors, lines_in_build, times, (bad, damaged)
+    nq, nt = "".join(quads).encode("utf-8"), "".join(sorted(triples)).encode("utf-8")
+    return new, nq, nt, topics, errors, lines_in_build.encode("utf-8"), times, (bad, damaged)
 
 
 def stream_build(
@@ -258,44 +261,46 @@ class _StreamWork:
         self.folder = Path(tempfile.mkdtemp(prefix=".stream-", dir=folder))
         self.sort = gnu_sort()
         self.runs: list[Path] = []
-        self.pending: list[str] = []
+        self.pending: list[bytes] = []
         self.pending_lines = 0
         self.topics: set[str] = set()
         self.quads = self.used_count = 0
         nq = "nq" in formats
-        self.body = open(self.folder / "body.nq", "w", encoding="utf-8", newline="\n") if nq else None
-        self.used = open(self.folder / "used.nq", "w", encoding="utf-8", newline="\n") if nq else None
+        self.body = open(self.folder / "body.nq", "wb") if nq else None
+        self.used = open(self.folder / "used.nq", "wb") if nq else None
 
-    def take(self, quads: str, lines: str, topics: set[str], used_lines: str) -> int:
+    def take(self, quads: bytes, lines: bytes, topics: set[str], used_lines: bytes) -> int:
         """One chunk's statements (see :data:`StreamChunk`); returns how many files it held."""
         self.topics |= topics
         if self.body is not None and self.used is not None:
             self.body.write(quads)
             self.used.write(used_lines)
-            self.quads += quads.count("\n")
+            self.quads += quads.count(b"\n")
         if lines:
             self._add_run(lines)
-        done = used_lines.count("\n")
+        done = used_lines.count(b"\n")
         self.used_count += done
         return done
 
-    def _add_run(self, lines: str) -> None:
-        """Sorted N-Triples lines without repeats (one text): a run on disk now, or gathered into a longer one."""
+    def _add_run(self, lines: bytes) -> None:
+        """Sorted N-Triples lines without repeats (one UTF-8 text): a run on disk now, or gathered into a longer
+        one (UTF-8 bytes sort as the code points of the text)."""
         if self.sort is not None:
             path = self.folder / f"run-{len(self.runs):06d}.nt"
-            with open(path, "w", encoding="utf-8", newline="\n") as f:
+            with open(path, "wb") as f:
                 f.write(lines)
             self.runs.append(path)
             return
         self.pending.append(lines)
-        self.pending_lines += lines.count("\n")
+        self.pending_lines += lines.count(b"\n")
         if self.pending_lines >= RUN_LINES:
             self._spill()
 
     def _spill(self) -> None:
         """The N-Triples lines gathered so far, to disk as one sorted run."""
         if self.pending:
-            merged = heapq.merge(*(text.splitlines(keepends=True) for text in self.pending))
+            # Lines end at b"\n" only (bytes.splitlines would also cut at a raw b"\r", which a literal may hold).
+            merged = heapq.merge(*(iter(io.BytesIO(text)) for text in self.pending))
             self.runs.append(_write_run(self.folder, len(self.runs), merged))
         self.pending, self.pending_lines = [], 0
 
@@ -312,7 +317,7 @@ class _StreamWork:
         defaults = sorted(default_blocks(corpus), key=lambda block: block[0])
         written = []
         if "nt" in self.formats:
-            self._add_run("".join(sorted(set(_lines(defaults, " .\n")))))
+            self._add_run("".join(sorted(set(_lines(defaults, " .\n")))).encode("utf-8"))
             self._spill()
             result.triples = _merge_runs(self.runs, self.folder, folder / "graph.nt", self.sort)
             written.append("graph.nt")
@@ -357,8 +362,10 @@ def _chunks(sources: Iterable[Source]) -> Iterator[list[Source]]:
 
 
 def _copy(path: Path, target: IO[str]) -> None:
-    with open(path, encoding="utf-8", newline="\n") as f:
-        shutil.copyfileobj(f, target, 1 << 20)
+    """Append the file at ``path`` to the text file ``target``, as bytes (its text was written as UTF-8)."""
+    target.flush()
+    with open(path, "rb") as f:
+        shutil.copyfileobj(f, target.buffer, 1 << 22)  # type: ignore[attr-defined]
 
 
 def _lines(blocks: Iterable[Block], end: str) -> Iterator[str]:
@@ -367,15 +374,15 @@ def _lines(blocks: Iterable[Block], end: str) -> Iterator[str]:
             yield f"{subject} {predicate} {obj}{end}"
 
 
-def _write_run(work: Path, index: int, lines: Iterable[str]) -> Path:
-    """Write sorted lines (duplicates dropped) as run file ``index``."""
+def _write_run(work: Path, index: int, lines: Iterable[bytes]) -> Path:
+    """Write sorted lines (UTF-8; duplicates dropped) as run file ``index``."""
     path = work / f"run-{index:06d}.nt"
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
+    with open(path, "wb") as f:
         f.writelines(_unique(lines))
     return path
 
 
-def _unique(lines: Iterable[str]) -> Iterator[str]:
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
     """Sorted lines without repeats."""
     last = None
     for line in lines:
@@ -410,9 +417,9 @@ def _merge_runs(runs: list[Path], work: Path, target: Path, sort: str | None = N
 
 
 def _merge_files(paths: list[Path], target: Path) -> Path:
-    files: list[IO[str]] = [open(p, encoding="utf-8", newline="\n") for p in paths]
+    files: list[IO[bytes]] = [open(p, "rb") for p in paths]
     try:
-        with open(target, "w", encoding="utf-8", newline="\n") as out:
+        with open(target, "wb") as out:
             out.writelines(_unique(heapq.merge(*files)))
     finally:
         for f in files:
@@ -420,7 +427,6 @@ def _merge_files(paths: list[Path], target: Path) -> Path:
     return target
 
 
-@functools.cache
 def gnu_sort() -> str | None:
     """The path of GNU ``sort`` (coreutils), which merges the runs of a streaming build; ``None`` where there is
     none (then Python merges them). ``NEWSGRAPH_NO_SORT=1`` asks for Python's merge.
@@ -428,8 +434,11 @@ def gnu_sort() -> str | None:
     Its merge gives the bytes of Python's: in the C locale it compares lines byte by byte, and UTF-8 bytes sort
     as the code points Python compares; ``-u`` drops a line equal to the one before, byte for byte.
     """
-    if os.environ.get("NEWSGRAPH_NO_SORT"):
-        return None
+    return None if os.environ.get("NEWSGRAPH_NO_SORT") else _find_gnu_sort()
+
+
+@functools.cache
+def _find_gnu_sort() -> str | None:
     found = shutil.which("sort")
     if found is None:
         return None
