@@ -59,7 +59,7 @@ from graph.util.procs import paused_gc
 from graph.util.progress import Feedback
 from graph.util.publish import publishing
 
-__all__ = ["STREAM_FORMATS", "StreamResult", "stream_build"]
+__all__ = ["STREAM_FORMATS", "StreamResult", "gnu_sort", "stream_build"]
 
 #: The formats a streaming build writes.
 STREAM_FORMATS = ("nt", "nq")
