@@ -299,7 +299,7 @@ class _StreamWork:
     def _spill(self) -> None:
         """The N-Triples lines gathered so far, to disk as one sorted run."""
         if self.pending:
-            # Lines end at b"\n" only (bytes.splitlines would also cut at a raw b"\r", which a literal may hold).
+            # Lines end at b"\n" only (bytes.splitlines would also cut at b"\r", were one ever written raw).
             merged = heapq.merge(*(iter(io.BytesIO(text)) for text in self.pending))
             self.runs.append(_write_run(self.folder, len(self.runs), merged))
         self.pending, self.pending_lines = [], 0
