@@ -187,6 +187,15 @@ def counts_text(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{counts[kind]:,} {kind}" for kind in kinds)
 
 
+def _cache_folder(cache: object) -> str | os.PathLike[str] | None:
+    """``build``'s ``cache``, checked: a folder, or ``None`` (``False`` too, as ``--no-cache``) for none."""
+    if cache is None or cache is False:
+        return None
+    if isinstance(cache, (str, os.PathLike)):
+        return cache
+    raise TypeError(f"cache: a folder for the build cache (a str or a path), or None for no cache; not {cache!r}")
+
+
 def build(
     paths: Iterable[str | os.PathLike[str]],
     base: str = DEFAULT_BASE,
@@ -203,7 +212,7 @@ def build(
 ) -> KnowledgeGraph:
     """Build the knowledge graph of every article file under ``paths``.
 
-    ``drop`` names fields to leave out of every article (say ``secured``).
+    ``drop`` names fields to leave out of every article (say ``"secured"``, or a list of names).
     Files that cannot be read are left out and said why in ``kg.report``; with
     ``strict=True`` any rejected file raises one :class:`RejectedFilesError`
     listing them all. Text is read as a browser shows it (HTML character
@@ -216,7 +225,7 @@ def build(
 
     ``workers`` (processes that parse; default one per core for large corpora;
     with ``engine="dask"`` and no ``scheduler``, the local cluster's size),
-    ``cache`` (a build-cache folder: unchanged files are not parsed again) and
+    ``cache`` (a build-cache folder: unchanged files are not parsed again; ``None`` or ``False``: none) and
     ``feedback`` (progress, stage times, counts) change how fast, never what.
     A symbolic link that points out of ``paths`` is named in ``kg.report``
     (skipped) and not followed, unless ``follow_symlinks=True``.
@@ -227,6 +236,9 @@ def build(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    if isinstance(drop, str):  # one key, not its letters
+        drop = [drop]
+    cache = _cache_folder(cache)
     if raw_text:
         drop = (*drop, RAW_TEXT)
     if engine == "dask":

@@ -3,6 +3,9 @@
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from conftest import SEEDS
+
 import graph
 from graph.read.identity import canonical_url
 from graph.read.sources import find_sources, read_document
@@ -106,3 +109,22 @@ def test_edge_total_counts_as_networkx_does_in_graphs_and_views(samples: Path):
     assert edge_total(g) == g.number_of_edges() > 0
     sub = g.subgraph(list(g)[: len(g) // 2])
     assert edge_total(sub) == sub.number_of_edges()
+
+
+def test_build_drop_takes_one_key_as_a_string():
+    """Regression: ``drop="secured"`` dropped the fields named by its letters ("s", "e", ...), so nothing."""
+    kept = graph.build([SEEDS])
+    assert any(key == "secured" for a in kept.corpus.articles.values() for key, _ in a.extra)
+    dropped = graph.build([SEEDS], drop="secured")
+    assert dropped.corpus.articles.keys() == kept.corpus.articles.keys()
+    assert not any(key == "secured" for a in dropped.corpus.articles.values() for key, _ in a.extra)
+    assert dropped.corpus == graph.build([SEEDS], drop=["secured"]).corpus
+
+
+def test_build_cache_false_means_no_cache_and_anything_else_is_a_clear_error(tmp_path):
+    """Regression: ``cache=False`` (as ``--no-cache``) failed deep inside with "expected str, bytes or
+    os.PathLike object, not bool"."""
+    assert graph.build([SEEDS], cache=False).corpus == graph.build([SEEDS]).corpus
+    with pytest.raises(TypeError, match=r"cache: a folder for the build cache .* not True"):
+        graph.build([SEEDS], cache=True)
+    assert graph.build([SEEDS], cache=tmp_path / "cache").corpus == graph.build([SEEDS]).corpus
