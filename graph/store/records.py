@@ -29,7 +29,7 @@ from graph.rdf.mapping import DCTERMS, PREFIXES, RDF, SCHEMA, XSD
 from graph.read.identity import DEFAULT_BASE, source_iri
 from graph.read.records import Article, Image, Provider, Topic
 from graph.store.incremental import store_meta
-from graph.store.payloads import Kept
+from graph.store.payloads import KINDS, Kept
 
 __all__ = ["Record", "StoreRecords"]
 
@@ -164,25 +164,26 @@ class StoreRecords:
     def _records(
         self, subjects: Sequence[ox.NamedNode], kind: str | None, pattern: str | None = None
     ) -> dict[str, Record]:
-        """The records of ``subjects`` (those that are nodes of the graph), by IRI: those of ``kind`` kept beside
-        the store (``None``: of any kind), the others read from their statements (``pattern``: see :meth:`_mains`).
+        """The records of ``subjects`` (those that are nodes of the graph), by IRI: those kept beside the store
+        (looked for as ``kind`` first), the others read from their statements (``pattern``: see :meth:`_mains`).
         """
         found = self._kept(kind, [s.value for s in subjects])
-        if kind is not None and len(found) < len(subjects):  # a candidate of one kind may be a record of another
-            found.update(self._kept(None, [s.value for s in subjects if s.value not in found]))
         rest = [s for s in subjects if s.value not in found]
         if rest:
             found.update(self._read(rest, pattern if len(rest) >= _ONE_BY_ONE else None))
         return found
 
     def _kept(self, kind: str | None, iris: list[str]) -> dict[str, Record]:
-        if self.kept is None or not iris:
-            return {}
-        if kind is not None:
-            return self.kept.get(kind, iris)
+        """The records of ``iris`` kept beside the store, of any kind: ``kind`` is looked in first (a candidate of
+        one kind may be a record of another: an organization's profile is an article)."""
         found: dict[str, Record] = {}
-        for each in ("article", "provider", "topic"):
-            found.update(self.kept.get(each, [i for i in iris if i not in found]))
+        if self.kept is None:
+            return found
+        for each in sorted(KINDS, key=lambda k: k != kind):  # ``kind`` first, the others in their order
+            rest = [i for i in iris if i not in found]
+            if not rest:
+                break
+            found.update(self.kept.get(each, rest))
         return found
 
     def _read(self, subjects: Sequence[ox.NamedNode], pattern: str | None = None) -> dict[str, Record]:
