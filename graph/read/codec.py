@@ -116,19 +116,25 @@ def encode(records: FileRecords) -> bytes | None:
     >>> encode(FileRecords("a.md"))[:16] != encode(FileRecords("b.md"))[:16]
     True
     """
-    try:
-        body = _ENCODER.encode(
-            (
-                records.source,
-                _rows(records.articles, Article),
-                _rows(records.providers, Provider),
-                _rows(records.topics, Topic),
-                _rows(records.images, Image),
-                _rows(records.diagnostics, Diagnostic),
-                records.kind,
-                records.reason,
-            )
+    return _sealed(
+        (
+            records.source,
+            _rows(records.articles, Article),
+            _rows(records.providers, Provider),
+            _rows(records.topics, Topic),
+            _rows(records.images, Image),
+            _rows(records.diagnostics, Diagnostic),
+            records.kind,
+            records.reason,
         )
+    )
+
+
+def _sealed(value: Any) -> bytes | None:
+    """``value`` in MessagePack after a digest of it (:func:`_checked` undoes it), or ``None`` when it holds what
+    MessagePack cannot."""
+    try:
+        body = _ENCODER.encode(value)
     except (OverflowError, TypeError, ValueError, UnicodeError, msgspec.EncodeError):
         return None
     return hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
@@ -216,11 +222,7 @@ def encode_record(record: Article | Provider | Topic | Image) -> bytes | None:
     True
     """
     cls = type(record)
-    try:
-        body = _ENCODER.encode(_tagged(_VALUES[cls](record), _EXTRA_AT[cls]))
-    except (OverflowError, TypeError, ValueError, UnicodeError, msgspec.EncodeError):
-        return None
-    return hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
+    return _sealed(_tagged(_VALUES[cls](record), _EXTRA_AT[cls]))
 
 
 def decode_record(payload: bytes, cls: type[R]) -> R:
