@@ -133,15 +133,12 @@ def write_payloads(path: Path, corpus: Corpus, statements: Digests) -> Digests:
     ``statements`` with the payloads counted."""
     digests = Digests()
     digests.update(statements)
-    path.unlink(missing_ok=True)
-    con = _create(path)
-    try:
-        with con:
-            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", payload_rows(corpus, None, digests))
-            rows = ((b, digest_text(pair)) for b, pair in digests.of_buckets().items())
-            con.executemany("INSERT INTO buckets VALUES (?, ?)", rows)
-    finally:
-        con.close()
+
+    def buckets() -> Iterator[tuple[int, str]]:  # run after the records' rows: once every payload was counted
+        for b, pair in digests.of_buckets().items():
+            yield b, digest_text(pair)
+
+    _write_anew(path, payload_rows(corpus, None, digests), buckets())
     return digests
 
 
@@ -175,15 +172,20 @@ def update_payloads(path: Path, corpus: Corpus, digests: dict[int, tuple[int, in
     finally:
         if con is not None:
             con.close()
+    _write_anew(path, payload_rows(corpus), sorted(want.items()))
+    return sorted(want)
+
+
+def _write_anew(path: Path, rows: Iterable[Row], buckets: Iterable[tuple[int, str]]) -> None:
+    """A new file at ``path`` of the records' ``rows`` and the ``buckets``' digests (inserted in that order)."""
     path.unlink(missing_ok=True)
     con = _create(path)
     try:
         with con:
-            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", payload_rows(corpus))
-            con.executemany("INSERT INTO buckets VALUES (?, ?)", sorted(want.items()))
+            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
+            con.executemany("INSERT INTO buckets VALUES (?, ?)", buckets)
     finally:
         con.close()
-    return sorted(want)
 
 
 def _create(path: Path) -> sqlite3.Connection:
